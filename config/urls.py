@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from konbit.api.api import api
+
+urlpatterns = [
+    path("", include("konbit.core.urls")),
+    path("p/<slug:program>/partners/", include("konbit.partners.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,1 @@
+"""Konbit: one record for teams that facilitate systems change."""

@@ -1,0 +1,1 @@
+"""api wires the django-ninja API at /api/v1/: token authentication and one router per app."""

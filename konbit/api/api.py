@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from konbit.core.api import router as core_router
+
+from .auth import NotFound, TokenAuth
+
+api = NinjaAPI(
+    title="Konbit API",
+    version="1",
+    description="Programmes, members and (as the pillars land) partners, maps and results. "
+    "Authenticate with `Authorization: Bearer <token>`; create tokens on your account page. "
+    "Anything you may not see answers 404, exactly like something that does not exist.",
+    auth=TokenAuth(),
+    urls_namespace="api_v1",
+    docs_url=None,  # the interactive docs page needs inline scripts, which our CSP forbids
+)
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+api.add_router("/programs", core_router)

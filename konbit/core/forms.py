@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from konbit.partners.models import Organization
+
+from .models import Program
+from .roles import Role
+
+
+class VersionedForm(forms.ModelForm[Any]):
+    """A model form that remembers which version of the record the user started from, so a save on
+    top of someone else's newer save is caught instead of overwriting it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    def changed_data_dict(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields or [] if name in self.cleaned_data
+        }
+
+
+class ProgramForm(VersionedForm):
+    class Meta:
+        model = Program
+        fields = ["name", "country", "sector", "phase", "description", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.FACILITATOR)
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label=_("Organisation (partner users only)"), queryset=Organization.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("role") == Role.PARTNER and not cleaned.get("organization"):
+            self.add_error("organization", _("Choose the organisation this partner user speaks for."))
+        return cleaned
+
+
+class MemberRoleForm(InvitationForm):
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, organizations=organizations, **kwargs)
+        del self.fields["email"]
+
+
+class AcceptInvitationForm(forms.Form):
+    """For someone without an account yet: name and a password."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password2(self) -> str:
+        p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if p1 and p2 and p1 != p2:
+            raise forms.ValidationError(_("The two passwords differ."))
+        user_model = get_user_model()
+        password_validation.validate_password(p2 or "", user_model(username=self.email, email=self.email))
+        return p2 or ""
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("Say what will use it, e.g. 'Power BI'.")
+    )

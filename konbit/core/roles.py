@@ -1,0 +1,70 @@
+"""Who may do what: the one place where role rules are declared.
+
+Every programme-scoped view declares the Action it performs (see access.program_view); the
+middleware refuses with 404 when the member's role is not allowed. Row-level limits for partner
+users (only their own organisation, only what is shared with them) live in the selectors.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    FACILITATOR = "facilitator", _("Facilitator")
+    MEL = "mel", _("MEL officer")
+    VIEWER = "viewer", _("Viewer")
+    PARTNER = "partner", _("Partner")
+
+
+class Action(StrEnum):
+    PROGRAM_VIEW = "program.view"
+    PROGRAM_CHANGE = "program.change"
+    MEMBER_VIEW = "member.view"
+    MEMBER_MANAGE = "member.manage"
+    HISTORY_VIEW = "history.view"
+    AUDIT_VIEW = "audit.view"
+    TRASH_VIEW = "trash.view"
+    TRASH_RESTORE = "trash.restore"
+    TRASH_EMPTY = "trash.empty"
+    ORGANIZATION_LIST = "organization.list"
+    ORGANIZATION_VIEW = "organization.view"
+    ORGANIZATION_CREATE = "organization.create"
+    ORGANIZATION_CHANGE = "organization.change"
+    ORGANIZATION_DELETE = "organization.delete"
+    MAP_VIEW = "map.view"
+    CHANGE_VIEW = "change.view"
+
+
+_STAFF = frozenset({Role.OWNER, Role.FACILITATOR, Role.MEL, Role.VIEWER})
+_EDITORS = frozenset({Role.OWNER, Role.FACILITATOR, Role.MEL})
+_OWNER = frozenset({Role.OWNER})
+_EVERYONE = _STAFF | {Role.PARTNER}
+
+RULES: dict[Action, frozenset[Role]] = {
+    Action.PROGRAM_VIEW: _EVERYONE,
+    Action.PROGRAM_CHANGE: _OWNER,
+    Action.MEMBER_VIEW: _STAFF,
+    Action.MEMBER_MANAGE: _OWNER,
+    Action.HISTORY_VIEW: _STAFF,
+    Action.AUDIT_VIEW: _OWNER,
+    Action.TRASH_VIEW: _OWNER,
+    Action.TRASH_RESTORE: _OWNER,
+    Action.TRASH_EMPTY: _OWNER,
+    Action.ORGANIZATION_LIST: _STAFF,
+    # A partner user may open and edit its own organisation only; the selector enforces "own".
+    Action.ORGANIZATION_VIEW: _EVERYONE,
+    Action.ORGANIZATION_CREATE: _EDITORS,
+    Action.ORGANIZATION_CHANGE: _EDITORS | {Role.PARTNER},
+    Action.ORGANIZATION_DELETE: frozenset({Role.OWNER, Role.FACILITATOR}),
+    Action.MAP_VIEW: _STAFF,
+    Action.CHANGE_VIEW: _STAFF,
+}
+
+
+def can(role: str, action: Action) -> bool:
+    return role in RULES[action]

@@ -1,0 +1,318 @@
+"""Every write to core data, and the generic create/update/delete/restore that other apps' services
+use for tenant-owned rows, so that audit, versioning and soft delete happen in exactly one place."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .access import Access
+from .models import ApiToken, AuditAction, Invitation, Membership, Program, TenantModel
+from .roles import Role
+
+T = TypeVar("T", bound=TenantModel)
+Versioned = Program | TenantModel
+
+
+class ConflictError(Exception):
+    """The record changed since the user loaded it; `current` is what is stored now."""
+
+    def __init__(self, current: Program | TenantModel) -> None:
+        super().__init__("stale version")
+        self.current = current
+
+
+def token_hash(raw: str) -> str:
+    # The tokens are 256-bit random strings, so a fast hash is enough (no dictionary to attack).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- generic writes for tenant-owned rows -------------------------------------------------------
+
+
+@transaction.atomic
+def tenant_record_create(*, model: type[T], program: Program, by: User, data: dict[str, Any]) -> T:
+    instance = model(program=program, created_by=by, updated_by=by, **data)
+    instance.full_clean()
+    instance.save()
+    audit.record(
+        program=program,
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=instance,
+        changes={name: [None, value] for name, value in audit.field_values(instance, data).items()},
+    )
+    return instance
+
+
+def _apply_update(
+    *, instance: Versioned, program: Program, by: User, data: dict[str, Any], expected_version: int | None
+) -> audit.Changes:
+    model = type(instance)
+    manager = getattr(model, "all_objects", model._default_manager)
+    current: Versioned = manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(current)
+    before = audit.field_values(current, data)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    changes = audit.diff(before, audit.field_values(instance, data))
+    if not changes:
+        return {}
+    instance.full_clean()
+    instance.version = current.version + 1
+    instance.updated_at = timezone.now()
+    instance.updated_by = by
+    instance.save(update_fields=[*changes, "version", "updated_at", "updated_by"])
+    audit.record(program=program, actor=by, action=AuditAction.UPDATE, instance=instance, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def tenant_record_update(
+    *, instance: TenantModel, by: User, data: dict[str, Any], expected_version: int | None = None
+) -> audit.Changes:
+    """Apply `data`, bump the version and record old → new. With `expected_version`, refuse with
+    ConflictError when someone else saved in between (no silent overwrite)."""
+    return _apply_update(
+        instance=instance, program=instance.program, by=by, data=data, expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def tenant_record_delete(*, instance: TenantModel, by: User) -> None:
+    """Move to trash. Nothing is destroyed; an owner can restore it from the trash page."""
+    instance.deleted_at = timezone.now()
+    instance.deleted_by = by
+    instance.version += 1
+    instance.save(update_fields=["deleted_at", "deleted_by", "version"])
+    audit.record(program=instance.program, actor=by, action=AuditAction.DELETE, instance=instance)
+
+
+@transaction.atomic
+def tenant_record_restore(*, instance: TenantModel, by: User) -> None:
+    instance.deleted_at = None
+    instance.deleted_by = None
+    instance.version += 1
+    instance.save(update_fields=["deleted_at", "deleted_by", "version"])
+    audit.record(program=instance.program, actor=by, action=AuditAction.RESTORE, instance=instance)
+
+
+def trash_empty(*, access: Access, by: User, rows: list[TenantModel]) -> tuple[int, list[TenantModel]]:
+    """Delete trashed rows for good (owners only). Rows that other records still point to are kept
+    and returned, so the owner learns why they stayed."""
+    purged = 0
+    kept: list[TenantModel] = []
+    for row in rows:
+        if row.program_id != access.program.pk or row.deleted_at is None:
+            continue
+        try:
+            with transaction.atomic():
+                description = str(row)
+                audit.record(
+                    program=access.program,
+                    actor=by,
+                    action=AuditAction.PURGE,
+                    instance=row,
+                    object_repr=description,
+                )
+                row.delete()
+                purged += 1
+        except ProtectedError:
+            kept.append(row)
+    return purged, kept
+
+
+# --- programmes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def program_create(*, owner: User, name: str, slug: str, **fields: Any) -> Program:
+    program = Program(name=name, slug=slug, **fields)
+    program.full_clean()
+    program.save()
+    Membership.objects.create(program=program, user=owner, role=Role.OWNER)
+    audit.record(
+        program=program,
+        actor=owner,
+        action=AuditAction.CREATE,
+        instance=program,
+        changes={k: [None, v] for k, v in audit.field_values(program, ["name", "slug", *fields]).items()},
+    )
+    return program
+
+
+@transaction.atomic
+def program_update(
+    *, program: Program, by: User, data: dict[str, Any], expected_version: int | None = None
+) -> audit.Changes:
+    return _apply_update(
+        instance=program, program=program, by=by, data=data, expected_version=expected_version
+    )
+
+
+# --- members and invitations -------------------------------------------------------------------
+
+
+def _owners_left(program: Program, excluding: Membership) -> int:
+    return Membership.objects.filter(program=program, role=Role.OWNER).exclude(pk=excluding.pk).count()
+
+
+@transaction.atomic
+def membership_change_role(
+    *, access: Access, membership: Membership, role: str, organization: Any, by: User
+) -> None:
+    if membership.role == Role.OWNER and role != Role.OWNER and _owners_left(access.program, membership) == 0:
+        raise ValidationError(_("A programme needs at least one owner."))
+    if role == Role.PARTNER and organization is None:
+        raise ValidationError(_("A partner member must speak for an organisation."))
+    before = audit.field_values(membership, ["role", "organization"])
+    membership.role = role
+    membership.organization = organization if role == Role.PARTNER else None
+    membership.save(update_fields=["role", "organization"])
+    changes = audit.diff(before, audit.field_values(membership, ["role", "organization"]))
+    audit.record(
+        program=access.program, actor=by, action=AuditAction.UPDATE, instance=membership, changes=changes
+    )
+
+
+@transaction.atomic
+def membership_remove(*, access: Access, membership: Membership, by: User) -> None:
+    if membership.role == Role.OWNER and _owners_left(access.program, membership) == 0:
+        raise ValidationError(_("A programme needs at least one owner."))
+    audit.record(program=access.program, actor=by, action=AuditAction.PURGE, instance=membership)
+    membership.delete()
+
+
+@transaction.atomic
+def invitation_create(
+    *, access: Access, email: str, role: str, organization: Any, by: User
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link. Returns the invitation and the link."""
+    if role == Role.PARTNER and organization is None:
+        raise ValidationError({"organization": _("Choose the organisation this partner user speaks for.")})
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        program=access.program,
+        email=email.strip().lower(),
+        role=role,
+        organization=organization if role == Role.PARTNER else None,
+        token_hash=token_hash(raw),
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", kwargs={"token": raw})
+    send_mail(
+        subject=_("You are invited to %(program)s on Konbit") % {"program": access.program.name},
+        message=_(
+            "%(inviter)s invited you to join %(program)s on Konbit.\n\nOpen this link to accept "
+            "(it works for %(days)s days):\n%(link)s\n"
+        )
+        % {
+            "inviter": by.get_username(),
+            "program": access.program.name,
+            "days": settings.INVITATION_VALID_DAYS,
+            "link": link,
+        },
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    audit.record(
+        program=access.program,
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=invitation,
+        changes={"email": [None, invitation.email], "role": [None, role]},
+    )
+    return invitation, link
+
+
+def invitation_by_token(*, raw: str) -> Invitation | None:
+    invitation = Invitation.objects.select_related("program").filter(token_hash=token_hash(raw)).first()
+    if invitation is None or not invitation.is_open:
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, access: Access, invitation: Invitation, by: User) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(program=access.program, actor=by, action=AuditAction.DELETE, instance=invitation)
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        program=invitation.program,
+        user=user,
+        defaults={"role": invitation.role, "organization": invitation.organization},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    if created:
+        audit.record(
+            program=invitation.program,
+            actor=user,
+            action=AuditAction.CREATE,
+            instance=membership,
+            changes={"role": [None, membership.role]},
+        )
+    return membership
+
+
+@transaction.atomic
+def user_create(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    email = email.strip().lower()
+    return User.objects.create_user(
+        username=email, email=email, password=password, first_name=first_name, last_name=last_name
+    )
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    raw = "kbt_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip() or _("API token"), prefix=raw[:12], key_hash=token_hash(raw)
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, pk: int) -> bool:
+    return bool(
+        ApiToken.objects.filter(user_id=user.pk, pk=pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    )
+
+
+def api_token_authenticate(*, raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Record use at most once a minute, so reads do not turn into writes on every call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,304 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import audit, selectors, services
+from .access import access_for, acting_user, program_view
+from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, MemberRoleForm, ProgramForm
+from .models import ApiToken, AuditAction, Phase
+from .roles import Action
+
+
+class KonbitLoginView(LoginView):
+    """Django's login view (throttled by django-axes), recording each sign-in in the audit trail.
+    The session key is rotated by Django's login()."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(program=None, actor=form.get_user(), action=AuditAction.SIGN_IN, object_repr="")
+        return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The programme switcher. With a single programme, go straight to it."""
+    memberships = list(selectors.memberships_of_user(user=request.user))
+    if len(memberships) == 1 and not request.GET.get("all"):
+        return redirect("program_home", program=memberships[0].program.slug)
+    return render(request, "core/home.html", {"memberships": memberships})
+
+
+@program_view(Action.PROGRAM_VIEW)
+def program_home(request: HttpRequest, program: str) -> HttpResponse:
+    access = access_for(request)
+    from konbit.partners.selectors import organization_list
+
+    context: dict[str, Any] = {"phase_list": list(Phase)}
+    if access.can(Action.ORGANIZATION_LIST):
+        context["organization_count"] = organization_list(access=access).count()
+    if access.can(Action.MEMBER_VIEW):
+        context["member_count"] = selectors.member_list(access=access).count()
+    if access.can(Action.HISTORY_VIEW):
+        context["recent_changes"] = selectors.audit_list(access=access).exclude(action=AuditAction.SIGN_IN)[
+            :8
+        ]
+    return render(request, "core/program_home.html", context)
+
+
+@program_view(Action.PROGRAM_CHANGE)
+def program_settings(request: HttpRequest, program: str) -> HttpResponse:
+    access = access_for(request)
+    instance = access.program
+    form = ProgramForm(request.POST or None, instance=instance)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.program_update(
+                program=instance,
+                by=acting_user(request),
+                data=form.changed_data_dict(),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except services.ConflictError as exc:
+            conflict = exc.current
+            form = _rebase_form(ProgramForm, request.POST, exc.current)
+        else:
+            messages.success(request, _("Programme settings saved.") if changes else _("Nothing changed."))
+            return redirect("program_settings", program=instance.slug)
+    return render(
+        request,
+        "core/program_settings.html",
+        {
+            "form": form,
+            "conflict": conflict,
+            "history": selectors.history_for(access=access, instance=instance)[:50],
+        },
+    )
+
+
+def _rebase_form(form_class: Any, data: Any, current: Any) -> Any:
+    """The user's own input kept, with the stored version's number, so saving again applies it."""
+    rebased = data.copy()
+    rebased["version"] = str(current.version)
+    form = form_class(rebased, instance=current)
+    form.is_valid()
+    return form
+
+
+@program_view(Action.MEMBER_VIEW)
+def member_list(request: HttpRequest, program: str) -> HttpResponse:
+    access = access_for(request)
+    from konbit.partners.selectors import organization_choices
+
+    form = InvitationForm(request.POST or None, organizations=organization_choices(access=access))
+    invite_link = None
+    if request.method == "POST":
+        access.require(Action.MEMBER_MANAGE)
+        if form.is_valid():
+            try:
+                _invitation, invite_link = services.invitation_create(
+                    access=access,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    organization=form.cleaned_data["organization"],
+                    by=acting_user(request),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
+                form = InvitationForm(organizations=organization_choices(access=access))
+    return render(
+        request,
+        "core/members.html",
+        {
+            "members": selectors.member_list(access=access),
+            "invitations": selectors.invitation_list_open(access=access),
+            "form": form,
+            "invite_link": invite_link,
+        },
+    )
+
+
+@program_view(Action.MEMBER_MANAGE)
+def member_edit(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    access = access_for(request)
+    from konbit.partners.selectors import organization_choices
+
+    membership = selectors.member_get(access=access, pk=pk)
+    form = MemberRoleForm(
+        request.POST or None,
+        organizations=organization_choices(access=access),
+        initial={"role": membership.role, "organization": membership.organization},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(
+                access=access,
+                membership=membership,
+                role=form.cleaned_data["role"],
+                organization=form.cleaned_data["organization"],
+                by=acting_user(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Role changed."))
+            return redirect("member_list", program=access.program.slug)
+    return render(
+        request,
+        "core/member_edit.html",
+        {
+            "membership": membership,
+            "form": form,
+            "history": selectors.history_for(access=access, instance=membership),
+        },
+    )
+
+
+@require_POST
+@program_view(Action.MEMBER_MANAGE)
+def member_remove(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    access = access_for(request)
+    membership = selectors.member_get(access=access, pk=pk)
+    try:
+        services.membership_remove(access=access, membership=membership, by=acting_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(user)s no longer has access.") % {"user": membership.user.email})
+    return redirect("member_list", program=access.program.slug)
+
+
+@require_POST
+@program_view(Action.MEMBER_MANAGE)
+def invitation_revoke(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    access = access_for(request)
+    invitation = selectors.invitation_get(access=access, pk=pk)
+    services.invitation_revoke(access=access, invitation=invitation, by=acting_user(request))
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("member_list", program=access.program.slug)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the link from the invitation email. The token is the only key."""
+    invitation = services.invitation_by_token(raw=token)
+    if invitation is None:
+        return render(request, "core/invitation_invalid.html", status=404)
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            services.invitation_accept(invitation=invitation, user=acting_user(request))
+            messages.success(request, _("Welcome to %(program)s.") % {"program": invitation.program.name})
+            return redirect("program_home", program=invitation.program.slug)
+        return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": None})
+    from django.contrib.auth import get_user_model
+
+    existing = get_user_model().objects.filter(email__iexact=invitation.email).exists()
+    if existing:
+        messages.info(
+            request, _("You already have an account: sign in, then open the invitation link again.")
+        )
+        return redirect(f"{reverse('login')}?next={request.path}")
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_create(
+            email=invitation.email,
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+        services.invitation_accept(invitation=invitation, user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("program_home", program=invitation.program.slug)
+    return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@program_view(Action.TRASH_VIEW)
+def trash(request: HttpRequest, program: str) -> HttpResponse:
+    access = access_for(request)
+    rows = selectors.trash_list(access=access)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "core/trash.html", {"page": page})
+
+
+@require_POST
+@program_view(Action.TRASH_RESTORE)
+def trash_restore(request: HttpRequest, program: str, model: str, pk: int) -> HttpResponse:
+    access = access_for(request)
+    row = selectors.trashed_get(access=access, model_label=model, pk=pk)
+    services.tenant_record_restore(instance=row, by=acting_user(request))
+    messages.success(request, _("“%(record)s” is back.") % {"record": row})
+    return redirect("trash", program=access.program.slug)
+
+
+@require_POST
+@program_view(Action.TRASH_EMPTY)
+def trash_empty(request: HttpRequest, program: str) -> HttpResponse:
+    access = access_for(request)
+    purged, kept = services.trash_empty(
+        access=access,
+        by=acting_user(request),
+        rows=selectors.trash_list(access=access),
+    )
+    messages.success(request, _("%(count)s records deleted for good.") % {"count": purged})
+    if kept:
+        messages.warning(
+            request,
+            _("%(count)s records stay in the trash because other records still refer to them.")
+            % {"count": len(kept)},
+        )
+    return redirect("trash", program=access.program.slug)
+
+
+@program_view(Action.AUDIT_VIEW)
+def audit_trail(request: HttpRequest, program: str) -> HttpResponse:
+    access = access_for(request)
+    page = Paginator(selectors.audit_list(access=access), 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"page": page})
+
+
+@program_view(Action.MAP_VIEW)
+def maps_home(request: HttpRequest, program: str) -> HttpResponse:
+    return render(request, "core/maps_home.html")
+
+
+@program_view(Action.CHANGE_VIEW)
+def change_home(request: HttpRequest, program: str) -> HttpResponse:
+    return render(request, "core/change_home.html", {"phase_list": list(Phase)})
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponseBase:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = services.api_token_create(
+            user=acting_user(request), name=form.cleaned_data["name"]
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=acting_user(request))
+    return render(request, "core/account.html", {"form": form, "tokens": tokens, "new_token": new_token})
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    if services.api_token_revoke(user=acting_user(request), pk=pk):
+        messages.success(request, _("Token revoked. Anything using it stops working now."))
+    return redirect("account")

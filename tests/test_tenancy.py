@@ -1,0 +1,193 @@
+"""Every URL of the site, walked as an outsider and as a partner user: nothing of programme A leaks.
+
+The URL list is read from the URL configuration itself, so a new view is covered the day it is
+added. A new view outside /p/<program>/ and the API must be listed in USER_LEVEL_URLS with a reason,
+or this test fails; a view under /p/<program>/ that forgets to declare its action raises.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from conftest import World, client_for
+from konbit.api.api import api
+from konbit.core.access import ACTION_ATTR
+from konbit.core.models import Invitation, Membership
+from konbit.core.roles import Role, can
+from konbit.core.services import api_token_create, tenant_record_delete
+from tests.factories import OrganizationFactory
+
+# Pages that are not about one programme, with why they are safe to reach without a membership.
+USER_LEVEL_URLS = {
+    "": "the user's own programme list",
+    "accounts/login/": "sign in",
+    "accounts/logout/": "sign out",
+    "accounts/password-reset/": "asks for an email; says nothing about accounts",
+    "accounts/password-reset/sent/": "static confirmation",
+    "accounts/reset/<uidb64>/<token>/": "keyed by a signed token",
+    "accounts/reset/done/": "static confirmation",
+    "accounts/password/": "the user's own password",
+    "accounts/password/done/": "static confirmation",
+    "accounts/": "the user's own account and tokens",
+    "accounts/tokens/<int:pk>/revoke/": "the user's own tokens only (filtered by user)",
+    "invitations/<str:token>/": "keyed by a secret token sent by email",
+    "i18n/setlang/": "language preference",
+}
+
+# Text of programme A that no outsider may ever see, and that a partner user may not see either.
+A_SECRETS = ["Alpha Secret Processor", "confidential-alpha-note", "facilitator@alpha.example.org"]
+A_NAME = "Alpha Market Systems"
+
+
+def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        else:
+            yield prefix + str(entry.pattern), entry
+
+
+PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+
+
+def fill(route: str, values: dict[str, list[str]]) -> list[str]:
+    names = [m.group("name") for m in PARAM.finditer(route)]
+    urls = []
+    for combo in itertools.product(*(values[n] for n in names)):
+        url = route
+        for value in combo:
+            url = PARAM.sub(value, url, count=1)
+        urls.append("/" + url)
+    return urls
+
+
+@pytest.fixture
+def a_rows(world: World) -> dict[str, list[str]]:
+    """Ids of programme A's rows of every kind, including one in the trash and an open invitation."""
+    trashed = OrganizationFactory(program=world.program_a, name="Alpha Trashed Supplier")
+    tenant_record_delete(instance=trashed, by=world.owner)
+    invitation = Invitation.objects.create(
+        program=world.program_a,
+        email="new@alpha.example.org",
+        role=Role.VIEWER,
+        token_hash="0" * 64,
+        invited_by=world.owner,
+        expires_at="2999-01-01T00:00:00Z",
+    )
+    member_ids = [
+        str(pk) for pk in Membership.objects.filter(program=world.program_a).values_list("pk", flat=True)
+    ]
+    pks = {str(world.other_org_a.pk), str(trashed.pk), str(invitation.pk), *member_ids}
+    return {
+        "program": ["alpha"],
+        "slug": ["alpha"],
+        "pk": sorted(pks),
+        "model": ["partners.organization", "core.membership"],
+        "token": ["not-a-token"],
+        "uidb64": ["MQ"],
+    }
+
+
+def program_patterns() -> list[tuple[str, URLPattern]]:
+    return [(route, p) for route, p in walk(get_resolver().url_patterns) if "<slug:program>" in route]
+
+
+def test_every_url_is_program_scoped_api_or_declared_user_level() -> None:
+    unexplained = []
+    for route, _pattern in walk(get_resolver().url_patterns):
+        if "<slug:program>" in route or route.startswith("api/v1/"):
+            continue
+        if route not in USER_LEVEL_URLS:
+            unexplained.append(route)
+    assert unexplained == [], f"URLs with no programme scope and no declared reason: {unexplained}"
+
+
+def test_every_program_view_declares_its_action() -> None:
+    undeclared = [route for route, p in program_patterns() if getattr(p.callback, ACTION_ATTR, None) is None]
+    assert undeclared == []
+
+
+def assert_no_leak(body: str, *, allow_program_name: bool = False) -> None:
+    for secret in A_SECRETS:
+        assert secret not in body
+    if not allow_program_name:
+        assert A_NAME not in body
+
+
+def test_outsider_gets_404_on_every_program_page(world: World, a_rows: dict[str, list[str]]) -> None:
+    client = client_for(world.outsider)
+    checked = 0
+    for route, _pattern in program_patterns():
+        for url in fill(route, a_rows):
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code == 404, f"{method.upper()} {url} → {response.status_code}"
+                assert_no_leak(response.content.decode())
+                checked += 1
+    assert checked > 40  # the walk really covered the site
+
+
+def test_partner_user_gets_404_where_a_page_is_not_shared(world: World, a_rows: dict[str, list[str]]) -> None:
+    client = client_for(world.partner_user)
+    allowed_pages = 0
+    for route, pattern in program_patterns():
+        action = getattr(pattern.callback, ACTION_ATTR)
+        for url in fill(route, a_rows):
+            response = client.get(url)
+            if not can(Role.PARTNER, action):
+                assert response.status_code == 404, f"GET {url} → {response.status_code}"
+            elif response.status_code != 404:
+                allowed_pages += 1
+            assert_no_leak(response.content.decode(), allow_program_name=True)
+    # The partner's own pages work: programme home and its own organisation.
+    own = client.get(f"/p/alpha/partners/organizations/{world.partner_org.pk}/")
+    assert own.status_code == 200
+    assert "Alpha Partner Cooperative" in own.content.decode()
+    assert allowed_pages >= 1
+
+
+def test_user_level_pages_show_nothing_of_another_programme(world: World) -> None:
+    client = client_for(world.outsider)
+    for route in USER_LEVEL_URLS:
+        for url in fill(route, {"pk": ["1"], "token": ["x"], "uidb64": ["MQ"]}):
+            response = client.get(url, follow=True)
+            assert response.status_code in {200, 404, 405}, url
+            assert_no_leak(response.content.decode())
+
+
+def api_operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    ops = []
+    for path, item in schema["paths"].items():
+        for method in item:
+            ops.append((method, path))
+    return ops
+
+
+@pytest.mark.parametrize("who", ["outsider", "partner_user", "anonymous"])
+def test_api_gives_nothing_of_programme_a(world: World, a_rows: dict[str, list[str]], who: str) -> None:
+    from django.test import Client
+
+    client = Client()
+    headers = {}
+    if who != "anonymous":
+        _token, raw = api_token_create(user=getattr(world, who), name="probe")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    operations = api_operations()
+    assert operations, "the OpenAPI document lists no operations"
+    for method, path in operations:
+        route = re.sub(r"\{(\w+)\}", r"<\1>", path.removeprefix("/"))
+        for url in fill(route, a_rows):
+            response = getattr(client, method)(url, **headers)
+            body = response.content.decode()
+            if who == "anonymous":
+                assert response.status_code == 401, url
+            elif who == "outsider" and "{slug}" in path:
+                assert response.status_code == 404, f"{who} {method} {url} → {response.status_code}"
+            assert_no_leak(body, allow_program_name=who == "partner_user")
