@@ -37,6 +37,7 @@ USER_LEVEL_URLS = {
     "accounts/": "the user's own account and tokens",
     "accounts/tokens/<int:pk>/revoke/": "the user's own tokens only (filtered by user)",
     "invitations/<str:token>/": "keyed by a secret token sent by email",
+    "programs/new/": "creates a new programme owned by the user",
     "i18n/setlang/": "language preference",
 }
 
@@ -191,3 +192,23 @@ def test_api_gives_nothing_of_programme_a(world: World, a_rows: dict[str, list[s
             elif who == "outsider" and "{slug}" in path:
                 assert response.status_code == 404, f"{who} {method} {url} → {response.status_code}"
             assert_no_leak(body, allow_program_name=who == "partner_user")
+
+
+B_SECRETS = ["Bravo Pump Suppliers", "confidential-bravo-note", "owner@bravo.example.org"]
+
+
+@pytest.mark.parametrize("role", [Role.OWNER, Role.FACILITATOR, Role.PARTNER])
+def test_members_of_a_never_see_rows_of_programme_b(
+    world: World, a_rows: dict[str, list[str]], role: Role
+) -> None:
+    """A view that forgets the programme filter (Model.objects.all()) would show B's rows here."""
+    client = client_for(world.user_for(role))
+    pages = 0
+    for route, _pattern in program_patterns():
+        for url in fill(route, a_rows):
+            response = client.get(url)
+            body = response.content.decode()
+            for secret in B_SECRETS:
+                assert secret not in body, f"{role} sees {secret!r} on {url}"
+            pages += response.status_code == 200
+    assert pages >= 3

@@ -40,6 +40,17 @@ class ProgramForm(VersionedForm):
         }
 
 
+class ProgramCreateForm(forms.ModelForm[Program]):
+    class Meta:
+        model = Program
+        fields = ["name", "slug", "country", "sector", "phase", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {"slug": _("Letters, digits and hyphens; it appears in every address of the programme.")}
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.FACILITATOR)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/", views.account, name="account"),
     path("accounts/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("programs/new/", views.program_create, name="program_create"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("p/<slug:program>/", views.program_home, name="program_home"),
     path("p/<slug:program>/settings/", views.program_settings, name="program_settings"),

@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from . import audit, selectors, services
 from .access import access_for, acting_user, program_view
-from .forms import AcceptInvitationForm, ApiTokenForm, InvitationForm, MemberRoleForm, ProgramForm
+from .forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InvitationForm,
+    MemberRoleForm,
+    ProgramCreateForm,
+    ProgramForm,
+)
 from .models import ApiToken, AuditAction, Phase
 from .roles import Action
 
@@ -40,6 +47,20 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(memberships) == 1 and not request.GET.get("all"):
         return redirect("program_home", program=memberships[0].program.slug)
     return render(request, "core/home.html", {"memberships": memberships})
+
+
+@login_required
+def program_create(request: HttpRequest) -> HttpResponse:
+    """Anyone signed in can start a programme; they become its owner."""
+    form = ProgramCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"name", "slug"}}
+        program = services.program_create(
+            owner=acting_user(request), name=form.cleaned_data["name"], slug=form.cleaned_data["slug"], **data
+        )
+        messages.success(request, _("Programme created. Invite your team from the Members page."))
+        return redirect("program_home", program=program.slug)
+    return render(request, "core/program_create.html", {"form": form})
 
 
 @program_view(Action.PROGRAM_VIEW)

@@ -125,3 +125,18 @@ def test_programme_switcher_lists_only_my_programmes(world: World) -> None:
     page = client_for(world.facilitator).get("/p/alpha/").content.decode()
     assert "Bravo Water Collective" in page
     assert "Bravo Water Collective" not in client_for(world.mel).get("/p/alpha/").content.decode()
+
+
+def test_a_signed_in_user_can_start_a_programme_and_owns_it(world: World) -> None:
+    client = client_for(world.viewer)
+    response = client.post(
+        "/programs/new/",
+        {"name": "Gamma Dairy Systems", "slug": "gamma", "country": "Senegal", "phase": "analysis"},
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(program__slug="gamma", user=world.viewer)
+    assert membership.role == Role.OWNER
+    assert "Gamma Dairy Systems" in client.get("/p/gamma/settings/").content.decode()
+    taken = client.post("/programs/new/", {"name": "Again", "slug": "alpha", "phase": "analysis"})
+    assert taken.status_code == 200
+    assert 'value="Again"' in taken.content.decode()

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 
@@ -82,9 +85,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def member_token(world: World) -> str:
+def member_token(world: World) -> Iterator[str]:
+    """A member's token, with Django's per-request connection closing switched off as the test
+    client does: schemathesis calls the WSGI app directly, inside the test's transaction."""
     _t, raw = api_token_create(user=world.owner, name="fuzz")
-    return raw
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield raw
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
