@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.htmx import wants_fragment
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
 from konbit.core.services import ConflictError
@@ -19,6 +21,7 @@ from .models import OrganizationType
 PAGE_SIZE = 50
 
 
+@vary_on_headers("HX-Request")
 @program_view(Action.ORGANIZATION_LIST)
 def organization_list(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
@@ -31,9 +34,7 @@ def organization_list(request: HttpRequest, program: str) -> HttpResponse:
     qs = selectors.organization_list(access=access, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = (
-        "partners/_organization_rows.html"
-        if request.headers.get("HX-Request")
-        else "partners/organization_list.html"
+        "partners/_organization_rows.html" if wants_fragment(request) else "partners/organization_list.html"
     )
     return render(
         request,
