@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from konbit.core.models import Membership, Program
 from konbit.core.roles import Role
 from konbit.partners.models import Organization, OrganizationType
+from konbit.partners.names import normalize_name
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -36,6 +37,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     name = factory.Sequence(lambda n: f"Organisation {n}")
+    normalized_name = factory.LazyAttribute(lambda o: normalize_name(o.name))
     type = OrganizationType.SERVICE_PROVIDER
     region = "Nord"
     town = "Limbé"

@@ -27,6 +27,9 @@ class Program(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     sector = models.CharField(_("sector"), max_length=100, blank=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, default="USD", help_text=_("ISO code, e.g. USD, HTG, XOF.")
+    )
     phase = models.CharField(
         _("current phase"), max_length=20, choices=Phase.choices, default=Phase.PRE_PROJECT
     )

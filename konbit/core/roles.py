@@ -36,6 +36,15 @@ class Action(StrEnum):
     ORGANIZATION_CREATE = "organization.create"
     ORGANIZATION_CHANGE = "organization.change"
     ORGANIZATION_DELETE = "organization.delete"
+    PARTNERSHIP_VIEW = "partnership.view"
+    PARTNERSHIP_CHANGE = "partnership.change"
+    INTERACTION_VIEW = "interaction.view"
+    INTERACTION_LOG = "interaction.log"
+    FOLLOWUP_CHANGE = "followup.change"
+    INVITATIONS_OWN = "invitations.own"
+    ENGAGEMENT_SETTINGS = "engagement.settings"
+    DATA_IMPORT = "data.import"
+    DATA_EXPORT = "data.export"
     MAP_VIEW = "map.view"
     CHANGE_VIEW = "change.view"
 
@@ -61,6 +70,16 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.ORGANIZATION_CREATE: _EDITORS,
     Action.ORGANIZATION_CHANGE: _EDITORS | {Role.PARTNER},
     Action.ORGANIZATION_DELETE: frozenset({Role.OWNER, Role.FACILITATOR}),
+    # The partner pillar: engagement notes are internal judgements, never shown to partner users.
+    Action.PARTNERSHIP_VIEW: _STAFF,
+    Action.PARTNERSHIP_CHANGE: _EDITORS,
+    Action.INTERACTION_VIEW: _STAFF,
+    Action.INTERACTION_LOG: _EDITORS,
+    Action.FOLLOWUP_CHANGE: _EDITORS,
+    Action.INVITATIONS_OWN: frozenset({Role.PARTNER}),
+    Action.ENGAGEMENT_SETTINGS: _OWNER,
+    Action.DATA_IMPORT: _EDITORS,
+    Action.DATA_EXPORT: _STAFF,
     Action.MAP_VIEW: _STAFF,
     Action.CHANGE_VIEW: _STAFF,
 }

@@ -53,7 +53,11 @@ def tenant_record_create(*, model: type[T], program: Program, by: User, data: di
         actor=by,
         action=AuditAction.CREATE,
         instance=instance,
-        changes={name: [None, value] for name, value in audit.field_values(instance, data).items()},
+        changes={
+            name: [None, value]
+            for name, value in audit.field_values(instance, data).items()
+            if value not in (None, "", [])
+        },
     )
     return instance
 

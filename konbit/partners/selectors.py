@@ -1,13 +1,32 @@
+"""Reads of the partner pillar. Each takes the Access first; partner users see only their own
+organisation and the events it was invited to, never partnerships, notes or other partners."""
+
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from konbit.core.access import Access
 
-from .models import Organization
+from .models import (
+    EVENT_KINDS,
+    Attendance,
+    EngagementScore,
+    FollowUp,
+    Initiative,
+    InitiativeSupport,
+    Interaction,
+    Organization,
+    Participation,
+    Partnership,
+    SegmentChange,
+)
+from .names import similar_names
 
-SORTS = {
+ORG_SORTS = {
     "name": "name",
     "-name": "-name",
     "type": "type",
@@ -17,6 +36,16 @@ SORTS = {
     "updated": "updated_at",
     "-updated": "-updated_at",
 }
+
+
+def _get(qs: QuerySet[Any], pk: int) -> Any:
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+# --- organisations ------------------------------------------------------------------------------
 
 
 def organization_list(
@@ -32,14 +61,11 @@ def organization_list(
         qs = qs.filter(type=type)
     if region:
         qs = qs.filter(region=region)
-    return qs.order_by(SORTS.get(sort, "name"), "pk")
+    return qs.order_by(ORG_SORTS.get(sort, "name"), "pk")
 
 
 def organization_get(*, access: Access, pk: int) -> Organization:
-    try:
-        return organization_list(access=access).get(pk=pk)
-    except Organization.DoesNotExist:
-        raise Http404 from None
+    return _get(organization_list(access=access), pk)
 
 
 def organization_regions(*, access: Access) -> list[str]:
@@ -55,3 +81,258 @@ def organization_regions(*, access: Access) -> list[str]:
 def organization_choices(*, access: Access) -> QuerySet[Organization]:
     """For pickers (e.g. the organisation a partner user speaks for)."""
     return Organization.objects.filter(program=access.program).order_by("name")
+
+
+def organization_search(*, access: Access, query: str, limit: int = 20) -> list[Organization]:
+    """Search-as-you-type for forms: name or acronym contains the query, partners first."""
+    if len(query.strip()) < 2:
+        return []
+    qs = organization_choices(access=access).filter(Q(name__icontains=query) | Q(acronym__icontains=query))
+    return list(qs.annotate(is_partner=Count("partnerships")).order_by("-is_partner", "name")[:limit])
+
+
+def organization_similar(
+    *, access: Access, name: str, exclude_pk: int | None = None
+) -> list[tuple[Organization, float]]:
+    """Organisations whose name is the same or nearly so (case, accents, punctuation ignored)."""
+    candidates = Organization.objects.filter(program=access.program)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    matches = similar_names(name, candidates.values_list("pk", "normalized_name"))
+    found = Organization.objects.in_bulk([pk for pk, _score in matches])
+    return [(found[pk], score) for pk, score in matches if pk in found]
+
+
+# --- partnerships -------------------------------------------------------------------------------
+
+PARTNER_SORTS = {
+    "name": ("organization__name",),
+    "-name": ("-organization__name",),
+    "score": ("score", "organization__name"),
+    "-score": ("-score", "organization__name"),
+    "contact": ("last_contact_on", "organization__name"),
+    "-contact": ("-last_contact_on", "organization__name"),
+    "segment": ("segment", "organization__name"),
+}
+
+
+def partnership_list(
+    *,
+    access: Access,
+    query: str = "",
+    segment: str = "",
+    type: str = "",
+    facilitator: str = "",
+    warning: str = "",
+    sort: str = "name",
+) -> QuerySet[Partnership]:
+    qs = Partnership.objects.filter(program=access.program).select_related("organization", "facilitator")
+    if query:
+        qs = qs.filter(Q(organization__name__icontains=query) | Q(organization__acronym__icontains=query))
+    if segment:
+        qs = qs.filter(segment=segment)
+    if type:
+        qs = qs.filter(organization__type=type)
+    if facilitator == "none":
+        qs = qs.filter(facilitator__isnull=True)
+    elif facilitator.isdigit():
+        qs = qs.filter(facilitator_id=int(facilitator))
+    if warning == "any":
+        qs = qs.exclude(warning_codes="")
+    elif warning:
+        qs = qs.filter(warning_codes__contains=f",{warning},")
+    ordering = PARTNER_SORTS.get(sort, PARTNER_SORTS["name"])
+    if ordering[0].lstrip("-") in {"score", "last_contact_on"}:
+        field = ordering[0].lstrip("-")
+        from django.db.models import F
+
+        expr = (
+            F(field).desc(nulls_last=True) if ordering[0].startswith("-") else F(field).asc(nulls_first=True)
+        )
+        return qs.order_by(expr, *ordering[1:], "pk")
+    return qs.order_by(*ordering, "pk")
+
+
+def partnership_get(*, access: Access, pk: int) -> Partnership:
+    return _get(
+        Partnership.objects.filter(program=access.program).select_related("organization", "facilitator"), pk
+    )
+
+
+def partnership_for_organization(*, access: Access, organization: Organization) -> Partnership | None:
+    if access.is_partner:
+        return None
+    return Partnership.objects.filter(program=access.program, organization=organization).first()
+
+
+def partnership_scores(*, partnership: Partnership) -> list[EngagementScore]:
+    return list(EngagementScore.objects.filter(partnership=partnership).order_by("month"))
+
+
+def partnership_timeline(
+    *, access: Access, partnership: Partnership, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Interactions and segment changes of one partner, newest first."""
+    interactions = (
+        Participation.objects.filter(
+            program=access.program,
+            organization_id=partnership.organization_id,
+            interaction__deleted_at__isnull=True,
+        )
+        .select_related("interaction")
+        .order_by("-interaction__occurred_on", "-interaction_id")[:limit]
+    )
+    items: list[dict[str, Any]] = [
+        {
+            "date": p.interaction.occurred_on,
+            "kind": "interaction",
+            "interaction": p.interaction,
+            "status": p.get_status_display(),
+        }
+        for p in interactions
+    ]
+    for change in SegmentChange.objects.filter(program=access.program, partnership=partnership):
+        items.append({"date": change.changed_on, "kind": "segment", "change": change})
+    items.sort(key=lambda item: item["date"], reverse=True)
+    return items[:limit]
+
+
+def facilitator_choices(*, access: Access) -> list[tuple[int, str]]:
+    from konbit.core.models import Membership
+    from konbit.core.roles import Role
+
+    members = Membership.objects.filter(
+        program=access.program, role__in=[Role.OWNER, Role.FACILITATOR, Role.MEL]
+    ).select_related("user")
+    return sorted(((m.user_id, m.user.get_full_name() or m.user.email) for m in members), key=lambda x: x[1])
+
+
+# --- interactions -------------------------------------------------------------------------------
+
+
+def interaction_list(
+    *,
+    access: Access,
+    kind: str = "",
+    organization: int | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    query: str = "",
+) -> QuerySet[Interaction]:
+    qs = Interaction.objects.filter(program=access.program)
+    if kind == "events":
+        qs = qs.filter(kind__in=EVENT_KINDS)
+    elif kind:
+        qs = qs.filter(kind=kind)
+    if organization:
+        qs = qs.filter(participations__organization_id=organization)
+    if since:
+        qs = qs.filter(occurred_on__gte=since)
+    if until:
+        qs = qs.filter(occurred_on__lte=until)
+    if query:
+        qs = qs.filter(Q(title__icontains=query) | Q(notes__icontains=query) | Q(topics__icontains=query))
+    return qs.annotate(
+        organization_count=Count("participations", distinct=True),
+        attended_count=Count(
+            "participations", filter=Q(participations__status=Attendance.ATTENDED), distinct=True
+        ),
+    ).order_by("-occurred_on", "-id")
+
+
+def interaction_get(*, access: Access, pk: int) -> Interaction:
+    qs = Interaction.objects.filter(program=access.program).prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("organization").order_by("organization__name"),
+        ),
+        "facilitators",
+        "follow_ups__owner",
+        "contacts",
+    )
+    return _get(qs, pk)
+
+
+def invitations_of_partner(*, access: Access) -> QuerySet[Participation]:
+    """The events a partner user's organisation was invited to (title, date, place and its own status)."""
+    if not access.is_partner:
+        return Participation.objects.none()
+    return (
+        Participation.objects.filter(
+            program=access.program,
+            organization_id=access.membership.organization_id or 0,
+            interaction__kind__in=EVENT_KINDS,
+            interaction__deleted_at__isnull=True,
+        )
+        .select_related("interaction")
+        .order_by("-interaction__occurred_on")
+    )
+
+
+# --- follow-ups ---------------------------------------------------------------------------------
+
+
+def followup_list(*, access: Access, owner_id: int | None = None, state: str = "open") -> QuerySet[FollowUp]:
+    qs = FollowUp.objects.filter(program=access.program).select_related(
+        "organization", "owner", "interaction"
+    )
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    if state == "open":
+        qs = qs.filter(done_on__isnull=True)
+    elif state == "done":
+        qs = qs.filter(done_on__isnull=False)
+    return qs.order_by("due_on", "id")
+
+
+def followup_get(*, access: Access, pk: int) -> FollowUp:
+    return _get(FollowUp.objects.filter(program=access.program).select_related("organization"), pk)
+
+
+# --- initiatives --------------------------------------------------------------------------------
+
+
+def initiative_list(*, access: Access) -> QuerySet[Initiative]:
+    return Initiative.objects.filter(program=access.program).annotate(
+        partner_count=Count("supports", filter=Q(supports__deleted_at__isnull=True))
+    )
+
+
+def initiative_get(*, access: Access, pk: int) -> Initiative:
+    return _get(Initiative.objects.filter(program=access.program), pk)
+
+
+def overlap_matrix(*, access: Access) -> dict[str, Any]:
+    """Initiatives × partner organisations they support (only organisations that are our partners)."""
+    initiatives = list(Initiative.objects.filter(program=access.program).order_by("name"))
+    partner_org_ids = set(
+        Partnership.objects.filter(program=access.program).values_list("organization_id", flat=True)
+    )
+    supports = InitiativeSupport.objects.filter(
+        program=access.program, organization_id__in=partner_org_ids, initiative__deleted_at__isnull=True
+    ).select_related("organization")
+    cells: dict[tuple[int, int], str] = {}
+    organizations: dict[int, Organization] = {}
+    for s in supports:
+        cells[(s.organization_id, s.initiative_id)] = s.how or "✓"
+        organizations[s.organization_id] = s.organization
+    rows: list[dict[str, Any]] = []
+    for org in sorted(organizations.values(), key=lambda o: o.name):
+        row_cells = [cells.get((org.pk, i.pk)) for i in initiatives]
+        rows.append({"organization": org, "cells": row_cells, "count": sum(c is not None for c in row_cells)})
+    rows.sort(key=lambda r: (-r["count"], r["organization"].name))
+    return {"initiatives": initiatives, "rows": rows}
+
+
+def last_contact_by_org(*, access: Access, org_ids: list[int]) -> dict[int, datetime.date]:
+    rows = (
+        Participation.objects.filter(
+            program=access.program,
+            organization_id__in=org_ids,
+            status=Attendance.ATTENDED,
+            interaction__deleted_at__isnull=True,
+        )
+        .values("organization_id")
+        .annotate(last=Max("interaction__occurred_on"))
+    )
+    return {r["organization_id"]: r["last"] for r in rows}

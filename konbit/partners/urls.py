@@ -1,11 +1,49 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import engagement, followups, initiatives, interactions, organizations, partnerships
 
 urlpatterns = [
-    path("organizations/", views.organization_list, name="organization_list"),
-    path("organizations/new/", views.organization_create, name="organization_create"),
-    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
-    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
-    path("organizations/<int:pk>/delete/", views.organization_delete, name="organization_delete"),
+    path("", partnerships.partnership_list, name="partnership_list"),
+    path("new/", partnerships.partnership_create, name="partnership_create"),
+    path("<int:pk>/", partnerships.partnership_detail, name="partnership_detail"),
+    path("<int:pk>/edit/", partnerships.partnership_edit, name="partnership_edit"),
+    path("<int:pk>/segment/", partnerships.partnership_segment, name="partnership_segment"),
+    path("<int:pk>/add/<str:kind>/", partnerships.partnership_add, name="partnership_add"),
+    path(
+        "<int:pk>/<str:kind>/<int:child>/delete/",
+        partnerships.partnership_child_delete,
+        name="partnership_child_delete",
+    ),
+    path("organizations/", organizations.organization_list, name="organization_list"),
+    path("organizations/new/", organizations.organization_create, name="organization_create"),
+    path("organizations/search/", organizations.organization_search, name="organization_search"),
+    path("organizations/<int:pk>/", organizations.organization_detail, name="organization_detail"),
+    path("organizations/<int:pk>/edit/", organizations.organization_edit, name="organization_edit"),
+    path("organizations/<int:pk>/delete/", organizations.organization_delete, name="organization_delete"),
+    path("organizations/<int:pk>/merge/", organizations.organization_merge, name="organization_merge"),
+    path("organizations/<int:pk>/contacts/", organizations.contact_add, name="contact_add"),
+    path("interactions/", interactions.interaction_list, name="interaction_list"),
+    path("interactions/new/", interactions.interaction_create, name="interaction_create"),
+    path("interactions/<int:pk>/", interactions.interaction_detail, name="interaction_detail"),
+    path("interactions/<int:pk>/edit/", interactions.interaction_edit, name="interaction_edit"),
+    path("interactions/<int:pk>/delete/", interactions.interaction_delete, name="interaction_delete"),
+    path("interactions/<int:pk>/attendance/", interactions.attendance_save, name="attendance_save"),
+    path("interactions/<int:pk>/invite/", interactions.event_invite, name="event_invite"),
+    path("events/series/new/", interactions.event_series_create, name="event_series_create"),
+    path("invitations/", interactions.my_invitations, name="my_invitations"),
+    path("follow-ups/", followups.followup_list, name="followup_list"),
+    path("follow-ups/new/", followups.followup_create, name="followup_create"),
+    path("follow-ups/<int:pk>/done/", followups.followup_done, name="followup_done"),
+    path("warnings/", engagement.warning_list, name="warning_list"),
+    path("engagement-settings/", engagement.engagement_settings, name="engagement_settings"),
+    path("initiatives/", initiatives.initiative_list, name="initiative_list"),
+    path("initiatives/new/", initiatives.initiative_create, name="initiative_create"),
+    path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative_detail"),
+    path("initiatives/<int:pk>/edit/", initiatives.initiative_edit, name="initiative_edit"),
+    path(
+        "initiatives/<int:pk>/supports/<int:child>/remove/",
+        initiatives.initiative_support_remove,
+        name="initiative_support_remove",
+    ),
+    path("data/", include("konbit.partners.io.urls")),
 ]

@@ -14,3 +14,12 @@ def verbose_name(instance: models.Model) -> str:
 @register.filter
 def model_label(instance: models.Model) -> str:
     return instance._meta.label_lower
+
+
+@register.filter
+def person(user: object) -> str:
+    """A user's full name, else email, else a dash (for rows whose user was removed)."""
+    if user is None:
+        return "—"
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return str(full_name or getattr(user, "email", "") or "—")

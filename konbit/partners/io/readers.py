@@ -1,0 +1,159 @@
+"""Reading an uploaded CSV or XLSX file into rows of plain text, every limit checked before the work.
+
+The result is deliberately plain (text cells, spreadsheet row numbers) so that it can be kept on the
+server between the preview and the import, and validated again at import time."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import openpyxl
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 100_000
+# An XLSX file is a zip archive of XML: refuse one that would expand far beyond what 100,000 rows need
+# (a "zip bomb" is a few kilobytes that expand to gigabytes).
+MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 2_000
+MAX_COLUMNS = 100
+
+# Text a spreadsheet would run as a formula. Exports put an apostrophe before it; imports take it away.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ReadError(Exception):
+    """The file cannot be read; `message` says why in words a user can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Table:
+    """The first row's column names (trimmed, lower case) and every non-empty row after it, each with
+    its spreadsheet row number (the header is row 1) and one text per column."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def normalize_header(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def unquote(text: str) -> str:
+    """Undo the apostrophe that exports put before formula-like text ("'=1+1" → "=1+1")."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unquote(str(value).strip())
+
+
+def read_upload(*, name: str, data: bytes) -> Table:
+    """Read a CSV or XLSX file (chosen by its extension, or by its content when it has none)."""
+    if len(data) > MAX_BYTES:
+        raise ReadError(_("The file is larger than 10 MB. Split it into smaller files."))
+    if not data.strip():
+        raise ReadError(_("The file is empty."))
+    lower = name.casefold()
+    # A zip archive is an .xlsx whatever its name says; no CSV file starts with these bytes.
+    if lower.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    if lower.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError(_("Old Excel files (.xls) are not supported. Save the file as .xlsx or CSV."))
+    return _read_csv(data)
+
+
+def _table(records: Iterable[Iterable[object]]) -> Table:
+    """Build a Table from records (sequences of cell values), stopping at the limits."""
+    iterator = iter(records)
+    header_cells = next(iterator, None)
+    headers = [normalize_header(cell_text(c)) for c in (header_cells or ())]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not any(headers):
+        raise ReadError(_("The first row must hold the column names."))
+    if len(headers) > MAX_COLUMNS:
+        raise ReadError(_("The file has more than %(max)s columns.") % {"max": MAX_COLUMNS})
+    width = len(headers)
+    rows: list[tuple[int, list[str]]] = []
+    for number, record in enumerate(iterator, start=2):
+        cells = [cell_text(c) for c in list(record)[:width]]
+        if not any(cells):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ReadError(
+                _("The file has more than %(max)s rows. Split it into smaller files.")
+                % {"max": f"{MAX_ROWS:,}"}
+            )
+        rows.append((number, cells + [""] * (width - len(cells))))
+    return Table(headers=headers, rows=rows)
+
+
+def _read_csv(data: bytes) -> Table:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReadError(
+            _(
+                "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” "
+                "(or as an Excel .xlsx file) and upload it again."
+            )
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets set to French and other languages save CSV with semicolons: take the separator
+    # the header row uses most.
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    try:
+        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ReadError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
+
+
+def _read_xlsx(data: bytes) -> Table:
+    unreadable = _("This Excel file cannot be opened: it is damaged or not really an .xlsx file.")
+    buffer = io.BytesIO(data)
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise ReadError(unreadable) from None
+    if len(members) > MAX_ARCHIVE_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        raise ReadError(_("This Excel file expands to too much data to be read safely."))
+    try:
+        workbook = openpyxl.load_workbook(buffer, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on a damaged file; all mean "unreadable"
+        raise ReadError(unreadable) from None
+    try:
+        if not workbook.worksheets:
+            raise ReadError(unreadable)
+        sheet = workbook.worksheets[0]
+        # Some programs write wrong sheet dimensions; read what is really there.
+        sheet.reset_dimensions()
+        return _table(sheet.iter_rows(values_only=True))
+    except ReadError:
+        raise
+    except Exception:  # a damaged sheet fails while it is read, not when the file is opened
+        raise ReadError(unreadable) from None
+    finally:
+        workbook.close()

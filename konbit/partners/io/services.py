@@ -1,0 +1,77 @@
+"""The writes of import and export: an import adds every new row through the partner services, in one
+transaction, or nothing; an export leaves a line in the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from konbit.core import audit
+from konbit.core.access import Access
+from konbit.core.models import AuditAction, Program
+
+from .. import services as partner_services
+from . import importers
+from .readers import Table
+
+
+class ImportFailed(Exception):
+    """A row passed the checks but the service refused it; the whole import was rolled back."""
+
+    def __init__(self, row: int, message: str) -> None:
+        super().__init__(f"row {row}: {message}")
+        self.row = row
+        self.message = message
+
+
+def _write_organization(*, access: Access, by: User, row: importers.PlanRow) -> None:
+    partner_services.organization_create(access=access, by=by, data=row.data)
+
+
+def _write_partnership(*, access: Access, by: User, row: importers.PlanRow) -> None:
+    partner_services.partnership_create(
+        access=access, organization=row.organizations[0], by=by, data=row.data, reason=_("Imported.")
+    )
+
+
+def _write_interaction(*, access: Access, by: User, row: importers.PlanRow) -> None:
+    partner_services.interaction_log(access=access, by=by, data=row.data, organizations=row.organizations)
+
+
+_WRITERS: dict[str, Callable[..., None]] = {
+    importers.ORGANIZATIONS: _write_organization,
+    importers.PARTNERSHIPS: _write_partnership,
+    importers.INTERACTIONS: _write_interaction,
+}
+
+
+@transaction.atomic
+def data_import_commit(*, access: Access, by: User, kind: str, table: Table) -> importers.Plan:
+    """Check the file again (the programme's data may have changed since the preview) and, when no row
+    has an error, add every new row. Returns the plan; when it has errors nothing was written. Raises
+    ImportFailed (and writes nothing) when a service refuses a row."""
+    # One import at a time per programme, so two clicks on "Import" cannot both add the same rows.
+    list(Program.objects.select_for_update().filter(pk=access.program.pk).values_list("pk"))
+    plan = importers.validate(access=access, kind=kind, table=table)
+    if plan.errors:
+        return plan
+    write = _WRITERS[kind]
+    for row in plan.new_rows:
+        try:
+            write(access=access, by=by, row=row)
+        except ValidationError as exc:
+            raise ImportFailed(row.number, " ".join(exc.messages)) from exc
+    return plan
+
+
+def data_export_record(*, access: Access, by: User, filename: str, count: int) -> None:
+    audit.record(
+        program=access.program,
+        actor=by,
+        action=AuditAction.EXPORT,
+        object_repr=f"{filename} ({count} rows)",
+    )
