@@ -491,7 +491,7 @@ class EngagementSettings(models.Model):
         _("warn when the score falls by (points, 3 months)"), default=15
     )
     programme_share_warning = models.PositiveSmallIntegerField(
-        _("warn when the programme pays more than (% of the total)"), default=70
+        _("warn when the programme pays more than this percentage of the total"), default=70
     )
     offers = models.JSONField(
         _("what the programme offers"),
