@@ -47,7 +47,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 # The French catalogue is compiled with Babel (pure Python), so no system gettext is needed to run.
 $(MO): konbit/locale/fr/LC_MESSAGES/django.po $(STAMP)
-	$(BIN)/pybabel compile --domain django --directory konbit/locale --use-fuzzy --locale fr
+	$(BIN)/pybabel compile --domain django --directory konbit/locale --locale fr
 
 messages: $(MO)
 
