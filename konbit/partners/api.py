@@ -22,7 +22,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from konbit.api.auth import NotFound, TokenAuth, api_access
-from konbit.api.schemas import responses
+from konbit.api.schemas import ErrorOut, responses
 from konbit.core.access import Access, acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
@@ -113,9 +113,12 @@ def _page(qs: QuerySet[M], page: PageParams) -> tuple[int, list[M], int | None]:
     return count, list(qs[page.offset : end]), end if end < count else None
 
 
-def _created(ok: object) -> dict[int, object]:
+def _with_body(ok: object, *, status: int = 200) -> dict[int, object]:
+    """`responses(...)` of an operation that reads a JSON body: its success status, and 400 for a
+    body that is not JSON at all."""
     declared = responses(ok)
-    declared[201] = declared.pop(200)
+    declared[status] = declared.pop(200)
+    declared[400] = ErrorOut
     return declared
 
 
@@ -182,7 +185,7 @@ def get_organization(request: HttpRequest, slug: str, pk: Id) -> OrganizationOut
 @router.post(
     "/{slug}/organizations",
     auth=ProgramAuth(Action.ORGANIZATION_CREATE),
-    response=_created(OrganizationOut),
+    response=_with_body(OrganizationOut, status=201),
     summary="Add an organisation",
 )
 def create_organization(request: HttpRequest, slug: str, payload: OrganizationIn) -> Status[Any]:
@@ -199,7 +202,7 @@ def create_organization(request: HttpRequest, slug: str, payload: OrganizationIn
 @router.patch(
     "/{slug}/organizations/{pk}",
     auth=ProgramAuth(Action.ORGANIZATION_CHANGE),
-    response={**responses(OrganizationOut), 409: OrganizationOut},
+    response={**_with_body(OrganizationOut), 409: OrganizationOut},
     summary="Change an organisation (409 with the stored record when `version` is stale)",
 )
 def update_organization(request: HttpRequest, slug: str, pk: Id, payload: OrganizationPatch) -> Status[Any]:
@@ -305,7 +308,7 @@ def get_partner(request: HttpRequest, slug: str, pk: Id) -> PartnerDetailOut:
 @router.post(
     "/{slug}/partners/{pk}/segment",
     auth=ProgramAuth(Action.PARTNERSHIP_CHANGE),
-    response=responses(PartnerDetailOut),
+    response=_with_body(PartnerDetailOut),
     summary="Move a partner to another segment, with the date and the reason",
 )
 def change_segment(request: HttpRequest, slug: str, pk: Id, payload: SegmentIn) -> Status[Any]:
@@ -410,7 +413,7 @@ def get_interaction(request: HttpRequest, slug: str, pk: Id) -> InteractionDetai
 @router.post(
     "/{slug}/interactions",
     auth=ProgramAuth(Action.INTERACTION_LOG),
-    response=_created(InteractionDetailOut),
+    response=_with_body(InteractionDetailOut, status=201),
     summary="Log an interaction (an event invites its organisations)",
 )
 def log_interaction(request: HttpRequest, slug: str, payload: InteractionIn) -> Status[Any]:
@@ -442,7 +445,7 @@ def log_interaction(request: HttpRequest, slug: str, payload: InteractionIn) -> 
 @router.post(
     "/{slug}/interactions/{pk}/attendance",
     auth=ProgramAuth(Action.INTERACTION_LOG),
-    response=responses(InteractionDetailOut),
+    response=_with_body(InteractionDetailOut),
     summary="Record attendance of the organisations at an interaction",
 )
 def record_attendance(request: HttpRequest, slug: str, pk: Id, payload: AttendanceIn) -> Status[Any]:

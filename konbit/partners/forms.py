@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,8 @@ from konbit.core.forms import VersionedForm
 from .models import (
     Agreement,
     Contact,
+    DriverCategory,
+    DriverKind,
     DriverNote,
     EngagementSettings,
     EventSeries,
@@ -165,6 +168,23 @@ class InteractionForm(VersionedForm):
     )
     follow_up = forms.CharField(label=_("Follow-up to do (optional)"), required=False, max_length=300)
     follow_up_due = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    driver_category = forms.ChoiceField(
+        label=_("They spoke of a…"),
+        choices=DriverCategory.choices,
+        initial=DriverCategory.EXPECTATION,
+        required=False,
+    )
+    driver_kind = forms.ChoiceField(
+        label=_("About"), choices=[("", _("(nothing noted)")), *DriverKind.choices], required=False
+    )
+    driver_note = forms.CharField(label=_("In their words"), required=False, max_length=500)
+    facilitators = forms.ModelMultipleChoiceField(
+        label=_("Facilitators present"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("You, if nobody is ticked."),
+    )
 
     class Meta:
         model = Interaction
@@ -184,16 +204,24 @@ class InteractionForm(VersionedForm):
             "commitments": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: Any, facilitators: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organizations"].queryset = organizations  # type: ignore[attr-defined]
+        if facilitators is not None:
+            self.fields["facilitators"].queryset = facilitators  # type: ignore[attr-defined]
         if not self.instance.pk:
             self.fields["kind"].initial = InteractionKind.CONVERSATION
             self.fields["occurred_on"].initial = timezone.localdate()
         else:
-            del self.fields["organizations"]
-            del self.fields["follow_up"]
-            del self.fields["follow_up_due"]
+            for name in (
+                "organizations",
+                "follow_up",
+                "follow_up_due",
+                "driver_category",
+                "driver_kind",
+                "driver_note",
+            ):
+                del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -28,6 +28,7 @@ from .models import (
     ENGAGED_SEGMENTS,
     EVENT_KINDS,
     Attendance,
+    DriverNote,
     EngagementScore,
     EngagementSettings,
     EventSeries,
@@ -218,6 +219,7 @@ def interaction_log(
     facilitators: Iterable[User] = (),
     follow_ups: Iterable[dict[str, Any]] = (),
     status: str | None = None,
+    driver: dict[str, Any] | None = None,
 ) -> Interaction:
     """Log a conversation, call, visit or event. For an event the organisations are invited (their
     attendance is recorded later on the attendance sheet); otherwise they took part."""
@@ -238,6 +240,23 @@ def interaction_log(
         tenant_record_create(
             model=FollowUp, program=access.program, by=by, data={"interaction": interaction, **follow_up}
         )
+    if driver:
+        # What the partner said it wants, heard in this conversation (first organisation's partnership).
+        partnership = Partnership.objects.filter(
+            program=access.program, organization=organizations[0]
+        ).first()
+        if partnership is not None:
+            tenant_record_create(
+                model=DriverNote,
+                program=access.program,
+                by=by,
+                data={
+                    "partnership": partnership,
+                    "interaction": interaction,
+                    "recorded_on": interaction.occurred_on,
+                    **driver,
+                },
+            )
     engagement_refresh(
         program=access.program,
         partnership_ids=_partnership_ids(access.program, (o.pk for o in organizations)),

@@ -355,3 +355,25 @@ def test_partner_page_query_count_does_not_grow_with_its_history(world: World) -
     with CaptureQueriesContext(connection) as many:
         client.get(f"/p/alpha/partners/{partnership.pk}/")
     assert len(many) == len(few)
+
+
+def test_what_a_partner_wants_is_noted_with_the_conversation_it_came_from(world: World) -> None:
+    partnership = make_partner(world, world.other_org_a)
+    client = client_for(world.facilitator)
+    client.post(
+        "/p/alpha/partners/interactions/new/",
+        {
+            "organizations": [world.other_org_a.pk],
+            "kind": InteractionKind.VISIT,
+            "occurred_on": "2026-04-02",
+            "driver_category": "expectation",
+            "driver_kind": "market_access",
+            "driver_note": "Wants buyers from Cap-Haïtien",
+            "facilitators": [world.facilitator.pk, world.mel.pk],
+        },
+    )
+    interaction = Interaction.objects.get(kind=InteractionKind.VISIT)
+    assert set(interaction.facilitators.all()) == {world.facilitator, world.mel}
+    page = client.get(f"/p/alpha/partners/{partnership.pk}/").content.decode()
+    assert "Wants buyers from Cap-Haïtien" in page
+    assert f"/interactions/{interaction.pk}/" in page and "from 2026-04-02" in page

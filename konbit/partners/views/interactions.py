@@ -20,7 +20,8 @@ from konbit.core.services import ConflictError
 
 from .. import selectors, services
 from ..forms import EventSeriesForm, InteractionForm
-from ..models import EVENT_KINDS, Attendance, InteractionKind, Organization
+from ..models import EVENT_KINDS, Attendance, DriverCategory, InteractionKind, Organization
+from .partnerships import facilitator_queryset
 
 PAGE_SIZE = 50
 
@@ -76,7 +77,10 @@ def interaction_create(request: HttpRequest, program: str) -> HttpResponse:
     chosen = _chosen_organizations(request, access)
     initial = {"kind": request.GET.get("kind") or InteractionKind.CONVERSATION}
     form = InteractionForm(
-        request.POST or None, organizations=selectors.organization_choices(access=access), initial=initial
+        request.POST or None,
+        organizations=selectors.organization_choices(access=access),
+        facilitators=facilitator_queryset(access),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         follow_ups = []
@@ -90,13 +94,22 @@ def interaction_create(request: HttpRequest, program: str) -> HttpResponse:
                 }
                 for organization in form.cleaned_data["organizations"][:1]
             ]
+        driver = None
+        if form.cleaned_data.get("driver_kind"):
+            driver = {
+                "category": form.cleaned_data["driver_category"] or DriverCategory.EXPECTATION,
+                "kind": form.cleaned_data["driver_kind"],
+                "note": form.cleaned_data["driver_note"],
+            }
         try:
             interaction = services.interaction_log(
                 access=access,
                 by=acting_user(request),
                 data=form.interaction_data(),
                 organizations=list(form.cleaned_data["organizations"]),
+                facilitators=list(form.cleaned_data["facilitators"]),
                 follow_ups=follow_ups,
+                driver=driver,
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -150,7 +150,27 @@ def _ledger(partnership: Partnership) -> dict[str, Any]:
     }
     given = sums.get(SupportDirection.GIVEN, Decimal(0)) or Decimal(0)
     put_in = sums.get(SupportDirection.CONTRIBUTED, Decimal(0)) or Decimal(0)
-    return {"given": given, "put_in": put_in, **engagement.cost_share(given, put_in)}
+    by_year: dict[int, dict[str, Decimal]] = {}
+    for row in (
+        SupportEntry.objects.filter(partnership=partnership)
+        .values("occurred_on__year", "direction")
+        .annotate(total=Sum("value"))
+        .order_by()
+    ):
+        by_year.setdefault(row["occurred_on__year"], {})[row["direction"]] = row["total"]
+    years = [
+        {
+            "year": year,
+            "given": amounts.get(SupportDirection.GIVEN, Decimal(0)),
+            "put_in": amounts.get(SupportDirection.CONTRIBUTED, Decimal(0)),
+            **engagement.cost_share(
+                amounts.get(SupportDirection.GIVEN, Decimal(0)),
+                amounts.get(SupportDirection.CONTRIBUTED, Decimal(0)),
+            ),
+        }
+        for year, amounts in sorted(by_year.items(), reverse=True)
+    ]
+    return {"given": given, "put_in": put_in, "years": years, **engagement.cost_share(given, put_in)}
 
 
 @program_view(Action.PARTNERSHIP_VIEW)
