@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "csp",
     "konbit.core",
     "konbit.partners",
+    "konbit.maps",
     "konbit.api",
 ]
 

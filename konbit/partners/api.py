@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet, Sum
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from konbit.api.auth import NotFound, TokenAuth, api_access
@@ -211,7 +212,9 @@ def update_organization(request: HttpRequest, slug: str, pk: Id, payload: Organi
     data = payload.model_dump(mode="json", exclude_none=True, exclude={"version"})
     forbidden = sorted(set(data) - PARTNER_PROFILE_FIELDS) if access.is_partner else []
     if forbidden:
-        return _unprocessable({f: ["Partner users may change the profile fields only."] for f in forbidden})
+        return _unprocessable(
+            {f: [_("Partner users may change the profile fields only.")] for f in forbidden}
+        )
     try:
         services.organization_update(
             organization=organization, by=acting_user(request), data=data, expected_version=payload.version
@@ -423,7 +426,11 @@ def log_interaction(request: HttpRequest, slug: str, payload: InteractionIn) -> 
     unknown = wanted - {o.pk for o in organizations}
     if unknown:  # another programme's organisations are never attachable, nor are trashed ones
         return _unprocessable(
-            {"organization_ids": [f"Unknown organisation: {pk}." for pk in sorted(unknown)]}
+            {
+                "organization_ids": [
+                    _("Unknown organisation: %(id)s.") % {"id": org_id} for org_id in sorted(unknown)
+                ]
+            }
         )
     data = {
         "kind": payload.kind.value,
@@ -455,7 +462,12 @@ def record_attendance(request: HttpRequest, slug: str, pk: Id, payload: Attendan
     unknown = set(statuses) - {p.organization_id for p in interaction.participations.all()}
     if unknown:
         return _unprocessable(
-            {"statuses": [f"Organisation {pk} is not on this interaction." for pk in sorted(unknown)]}
+            {
+                "statuses": [
+                    _("Organisation %(id)s is not on this interaction.") % {"id": org_id}
+                    for org_id in sorted(unknown)
+                ]
+            }
         )
     services.attendance_record(interaction=interaction, statuses=statuses, by=acting_user(request))
     return Status(200, _interaction_detail(access, pk))

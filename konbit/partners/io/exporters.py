@@ -21,7 +21,7 @@ from konbit.core.access import Access
 
 from .. import selectors
 from ..models import Participation
-from .importers import FUNCTIONS
+from .importers import FUNCTIONS, OWN_REF_PREFIX
 from .readers import FORMULA_PREFIXES
 
 Cell = str | int | float | datetime.date | None
@@ -129,7 +129,7 @@ def interactions_sheet(*, access: Access, params: QueryDict) -> Sheet:
                 i.sentiment,
                 i.notes,
                 i.topics,
-                i.import_key,
+                i.import_key or f"{OWN_REF_PREFIX}{i.pk}",
             ]
         )
     headers = ["date", "kind", "organisations", "title", "duration", "sentiment", "notes", "topics", "ref"]

@@ -38,7 +38,7 @@ from ..models import (
     Partnership,
     Segment,
 )
-from ..names import normalize_name
+from ..names import normalize_name, similar_names
 from .readers import Table
 
 ORGANIZATIONS = "organizations"
@@ -62,6 +62,10 @@ FUNCTIONS = {
     "performs_supporting": ("supporting", gettext_lazy("supporting function")),
     "performs_rules": ("rules", gettext_lazy("rules and regulation")),
 }
+
+
+# The ref under which an interaction logged in Konbit (not imported) is exported.
+OWN_REF_PREFIX = "konbit-"
 
 
 @dataclass(frozen=True)
@@ -400,7 +404,28 @@ def _validate_organizations(
         row = PlanRow(number, [cells.get(c.name, "") for c in spec], data=data)
         _classify(row, reader, key, existing, seen)
         plan_rows.append(row)
+    _flag_near_duplicates(access, plan_rows)
     return plan_rows
+
+
+NEAR_DUPLICATE_CHECK_LIMIT = 2000
+
+
+def _flag_near_duplicates(access: Access, plan_rows: list[PlanRow]) -> None:
+    """Note new rows whose name is very close to one already in the register (a typo, an accent),
+    so the person importing can fix the file or merge afterwards. Not an error: it may be a
+    different organisation. Skipped for very large files, where it would dominate the import time."""
+    new_rows = [row for row in plan_rows if row.status == NEW]
+    if not new_rows or len(new_rows) > NEAR_DUPLICATE_CHECK_LIMIT:
+        return
+    candidates = list(
+        Organization.objects.filter(program=access.program).values_list("pk", "normalized_name")
+    )
+    names = dict(Organization.objects.filter(program=access.program).values_list("pk", "name"))
+    for row in new_rows:
+        matches = similar_names(row.data["name"], candidates)
+        if matches:
+            row.note = _("very close to “%(name)s”, already in the register") % {"name": names[matches[0][0]]}
 
 
 def _validate_partnerships(
@@ -500,6 +525,17 @@ def _validate_interactions(
             Interaction.objects.filter(
                 program=access.program, import_key__in=keys[start : start + 500]
             ).values_list("import_key", flat=True)
+        )
+    # Interactions logged in Konbit itself are exported with the ref "konbit-<id>": a re-import of
+    # that file finds them by id.
+    own_ids = [key.removeprefix(OWN_REF_PREFIX) for key in keys if key.startswith(OWN_REF_PREFIX)]
+    own_ids = [pk for pk in own_ids if pk.isdigit()]
+    for start in range(0, len(own_ids), 500):
+        existing.update(
+            f"{OWN_REF_PREFIX}{pk}"
+            for pk in Interaction.all_objects.filter(
+                program=access.program, pk__in=own_ids[start : start + 500]
+            ).values_list("pk", flat=True)
         )
     seen: dict[str, int] = {}
     for row, reader, key in checked:

@@ -504,3 +504,37 @@ def test_viewer_may_export_but_not_import(world: World) -> None:
     assert client.get(START).status_code == 404
     assert upload(client, "organizations", "o.csv", csv_file([["name"], ["Sneaky"]])).status_code == 404
     assert client.get(f"{BASE}/export/interactions.csv").status_code == 200
+
+
+def test_import_preview_points_out_a_name_very_close_to_one_in_the_register(world: World) -> None:
+    client = client_for(world.facilitator)
+    upload = SimpleUploadedFile(
+        "orgs.csv", b"name,type\nAlpha Secret Procesor,lead_firm\n", content_type="text/csv"
+    )
+    response = client.post(
+        "/p/alpha/partners/data/import/", {"kind": "organizations", "file": upload}, follow=True
+    )
+    body = response.content.decode()
+    assert "very close to “Alpha Secret Processor”, already in the register" in body
+
+
+def test_interactions_logged_in_konbit_survive_an_export_and_reimport_without_duplicates(
+    world: World,
+) -> None:
+    membership = Membership.objects.get(program=world.program_a, user=world.facilitator)
+    access = Access(program=world.program_a, membership=membership)
+    interaction_log(
+        access=access,
+        by=world.facilitator,
+        data={"kind": "call", "occurred_on": datetime.date(2026, 2, 3), "title": "Price call"},
+        organizations=[world.other_org_a],
+    )
+    client = client_for(world.facilitator)
+    exported = client.get("/p/alpha/partners/data/export/interactions.csv").content
+    assert b"konbit-" in exported
+    upload = SimpleUploadedFile("interactions.csv", exported, content_type="text/csv")
+    response = client.post(
+        "/p/alpha/partners/data/import/", {"kind": "interactions", "file": upload}, follow=True
+    )
+    assert "Nothing new to import" in response.content.decode()
+    assert Interaction.objects.filter(title="Price call").count() == 1

@@ -1,0 +1,57 @@
+"""The plain, in-memory form of a map: what file formats read and write, what the analysis and the
+comparison take, and what the database rows are converted to and from. No Django in here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Connection direction and sign vocabularies (also used by the models' choices).
+DIRECTED, MUTUAL, UNDIRECTED = "directed", "mutual", "undirected"
+DIRECTIONS = (DIRECTED, MUTUAL, UNDIRECTED)
+POSITIVE, NEGATIVE, NO_SIGN = "+", "-", ""
+SIGNS = (POSITIVE, NEGATIVE, NO_SIGN)
+
+
+@dataclass
+class GElement:
+    id: str  # stable key within the map (a Kumu id or _id, a GraphML node id, or Konbit's own)
+    label: str
+    type: str = ""  # free text, e.g. "Lead firm", "Factor"
+    kind: str = "actor"  # "actor" or "factor"
+    function: str = ""  # market-system function: "core", "supporting", "rules" or ""
+    tags: list[str] = field(default_factory=list)
+    description: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)  # custom fields, kept as read
+    position: tuple[float, float] | None = None
+    perspectives: list[str] = field(default_factory=list)  # names of the perspectives that include it
+
+
+@dataclass
+class GConnection:
+    source: str  # GElement.id
+    target: str  # GElement.id
+    id: str = ""
+    type: str = ""
+    direction: str = DIRECTED
+    sign: str = NO_SIGN
+    strength: float | None = None
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    perspective: str = ""  # the perspective that recorded it ("" = none named)
+
+
+@dataclass
+class GMap:
+    name: str = ""
+    elements: list[GElement] = field(default_factory=list)
+    connections: list[GConnection] = field(default_factory=list)
+    # Anything of the source format that has no field above (Kumu loops, views with positions,
+    # settings…), kept so that an export gives back what was imported.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def directed(self) -> bool:
+        """A map is analysed as directed when any connection is directed."""
+        return any(c.direction == DIRECTED for c in self.connections)
