@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
 MO     := konbit/locale/fr/LC_MESSAGES/django.mo
+BUNDLE := build/static/maps/mapview.js
 PROD_ENV := DEBUG=false SECRET_KEY=check-deploy-only-$(shell echo k | cksum | cut -d' ' -f1)-abcdefghijklmnopqrstuvwxyz0123456789 ALLOWED_HOSTS=konbit.example.org
 PYTEST_WORKERS ?= 2
 
@@ -27,7 +28,7 @@ check: setup
 	DEBUG=true $(BIN)/konbit makemigrations --check --dry-run
 	$(PROD_ENV) $(BIN)/konbit check --deploy --fail-level WARNING
 
-setup: $(STAMP) $(NODE_STAMP) $(MO)
+setup: $(STAMP) $(NODE_STAMP) $(MO) $(BUNDLE)
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Konbit needs Python 3.11 or newer"'
@@ -45,6 +46,10 @@ $(NODE_STAMP): package.json package-lock.json
 	rm -f node_modules/.installed-*
 	touch $@
 
+# The map view, bundled from the installed npm packages (nothing third-party is committed).
+$(BUNDLE): $(NODE_STAMP) $(wildcard konbit/maps/frontend/*.js)
+	npm run --silent build
+
 # The French catalogue is compiled with Babel (pure Python), so no system gettext is needed to run.
 $(MO): konbit/locale/fr/LC_MESSAGES/django.po $(STAMP)
 	$(BIN)/pybabel compile --domain django --directory konbit/locale --locale fr
@@ -59,4 +64,4 @@ bench: setup
 	@echo "Benchmarks arrive with the scale work (see docs/architecture.md)."
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles var
+	rm -rf $(VENV) node_modules staticfiles var build

@@ -5,6 +5,7 @@ from konbit.api.api import api
 urlpatterns = [
     path("", include("konbit.core.urls")),
     path("p/<slug:program>/partners/", include("konbit.partners.urls")),
+    path("p/<slug:program>/maps/", include("konbit.maps.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -38,7 +38,10 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.ENGAGEMENT_SETTINGS: {O},
     Action.DATA_IMPORT: {O, F, M},
     Action.DATA_EXPORT: {O, F, M, V},
-    Action.MAP_VIEW: {O, F, M, V},
+    Action.MAP_VIEW: {O, F, M, V, P},
+    Action.MAP_CHANGE: {O, F, M},
+    Action.MAP_ANALYSE: {O, F, M, V},
+    Action.PERSPECTIVE_EDIT: {O, F, M, P},
     Action.CHANGE_VIEW: {O, F, M, V},
 }
 

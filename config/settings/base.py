@@ -150,6 +150,7 @@ NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages are served straight from the npm install (package-lock.json pins them).
 STATICFILES_DIRS = [
     BASE_DIR / "konbit" / "static",
+    BASE_DIR / "build" / "static",  # bundles built by `npm run build` (make setup) from node_modules
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/pico", NODE_MODULES / "@picocss" / "pico" / "css"),
 ]

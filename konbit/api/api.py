@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from konbit.core.api import router as core_router
+from konbit.maps.api import router as maps_router
 from konbit.partners.api import router as partners_router
 
 from .auth import NotFound, TokenAuth
@@ -27,3 +28,4 @@ def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 
 api.add_router("/programs", core_router)
 api.add_router("/programs", partners_router)
+api.add_router("/programs", maps_router)

@@ -35,3 +35,26 @@ def api_access(request: HttpRequest, slug: str, action: Action) -> Access:
     if not access.can(action):
         raise NotFound
     return access
+
+
+class ProgramAuth(TokenAuth):
+    """A personal token, then `api_access` for the programme in the URL and the declared action."""
+
+    def __init__(self, action: Action) -> None:
+        super().__init__()
+        self.action = action
+
+    def authenticate(self, request: HttpRequest, token: str) -> Access | None:
+        if super().authenticate(request, token) is None:
+            return None  # 401
+        match = request.resolver_match
+        slug = str(match.kwargs.get("slug", "")) if match else ""
+        return api_access(request, slug, self.action)  # NotFound → 404
+
+
+def program_access(request: HttpRequest) -> Access:
+    """The Access that ProgramAuth resolved for this request."""
+    access = getattr(request, "auth", None)
+    if not isinstance(access, Access):  # every operation here is declared with ProgramAuth
+        raise NotFound
+    return access

@@ -73,9 +73,10 @@ def _partner_membership(program: Program, ctx: DemoContext) -> None:
 
 
 def _builders() -> list[Callable[[Program, DemoContext], None]]:
+    from konbit.maps.demo import build_demo as build_maps
     from konbit.partners.demo import build_demo as build_partners
 
-    return [_build_core, build_partners, _partner_membership]
+    return [_build_core, build_partners, _partner_membership, build_maps]
 
 
 def demo_exists() -> bool:

@@ -46,6 +46,9 @@ class Action(StrEnum):
     DATA_IMPORT = "data.import"
     DATA_EXPORT = "data.export"
     MAP_VIEW = "map.view"
+    MAP_CHANGE = "map.change"
+    MAP_ANALYSE = "map.analyse"
+    PERSPECTIVE_EDIT = "perspective.edit"
     CHANGE_VIEW = "change.view"
 
 
@@ -80,7 +83,11 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.ENGAGEMENT_SETTINGS: _OWNER,
     Action.DATA_IMPORT: _EDITORS,
     Action.DATA_EXPORT: _STAFF,
-    Action.MAP_VIEW: _STAFF,
+    # Maps: a partner user sees the list of maps and only its own perspectives of them (selectors).
+    Action.MAP_VIEW: _EVERYONE,
+    Action.MAP_CHANGE: _EDITORS,
+    Action.MAP_ANALYSE: _STAFF,
+    Action.PERSPECTIVE_EDIT: _EDITORS | {Role.PARTNER},
     Action.CHANGE_VIEW: _STAFF,
 }
 

@@ -294,11 +294,6 @@ def audit_trail(request: HttpRequest, program: str) -> HttpResponse:
     return render(request, "core/audit.html", {"page": page})
 
 
-@program_view(Action.MAP_VIEW)
-def maps_home(request: HttpRequest, program: str) -> HttpResponse:
-    return render(request, "core/maps_home.html")
-
-
 @program_view(Action.CHANGE_VIEW)
 def change_home(request: HttpRequest, program: str) -> HttpResponse:
     return render(request, "core/change_home.html", {"phase_list": list(Phase)})

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from konbit.api.auth import NotFound, TokenAuth, api_access
+from konbit.api.auth import NotFound, ProgramAuth
+from konbit.api.auth import program_access as _access
 from konbit.api.schemas import ErrorOut, responses
 from konbit.core.access import Access, acting_user
 from konbit.core.api import PageParams
@@ -76,28 +77,6 @@ router = Router(tags=["partners"])
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
-
-
-class ProgramAuth(TokenAuth):
-    """A personal token, then `api_access` for the programme in the URL and the declared action."""
-
-    def __init__(self, action: Action) -> None:
-        super().__init__()
-        self.action = action
-
-    def authenticate(self, request: HttpRequest, token: str) -> Access | None:
-        if super().authenticate(request, token) is None:
-            return None  # 401
-        match = request.resolver_match
-        slug = str(match.kwargs.get("slug", "")) if match else ""
-        return api_access(request, slug, self.action)  # NotFound → 404
-
-
-def _access(request: HttpRequest) -> Access:
-    access = getattr(request, "auth", None)
-    if not isinstance(access, Access):  # every operation here is declared with ProgramAuth
-        raise NotFound
-    return access
 
 
 def _one(getter: Callable[..., T], **kwargs: Any) -> T:

@@ -23,3 +23,19 @@ def person(user: object) -> str:
         return "—"
     full_name = getattr(user, "get_full_name", lambda: "")()
     return str(full_name or getattr(user, "email", "") or "—")
+
+
+@register.filter
+def lookup(mapping: object, key: object) -> object:
+    """{{ labels|lookup:element_id }} — a dictionary value by a variable key."""
+    if isinstance(mapping, dict):
+        return mapping.get(key, key)
+    return key
+
+
+@register.filter
+def heat(value: float | None) -> str:
+    """A CSS class for a 0–1 value in a heat map (five steps)."""
+    if value is None:
+        return "heat-none"
+    return f"heat-{min(4, int(value * 5))}"

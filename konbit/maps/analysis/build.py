@@ -1,0 +1,120 @@
+"""From a `GMap` to the igraph graphs the metrics run on.
+
+Elements become vertices in map order (vertex ``i`` is ``gmap.elements[i]``; a repeated element id keeps
+its first element). A connection whose source or target is not an element of the map is skipped.
+
+Two simple graphs (no self-loops, no parallel edges) are built:
+
+- ``graph``: what direction-aware metrics use. When the map is directed (``gmap.directed``: at least one
+  directed connection) it is a directed graph where a directed connection is one arc and a mutual or
+  undirected connection is two opposite arcs; otherwise it is undirected.
+- ``undirected``: the same graph with direction dropped (for a directed map, the arcs collapsed into one
+  edge per connected pair): degree, eigenvector centrality, constraint, communities, components,
+  diameter, suggestions.
+
+Parallel connections collapse into one edge for every metric except ``weighted_degree``, which sums the
+strength of every connection an element takes part in (a self-loop counts once).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import igraph as ig
+
+from konbit.maps.graph import DIRECTED, MUTUAL, NEGATIVE, NO_SIGN, POSITIVE, GElement, GMap
+
+_POSITIVE = {"+", "plus", "positive", "pos", "1", "+1"}
+_NEGATIVE = {"-", "\u2212", "minus", "negative", "neg", "-1"}
+
+
+def normalise_sign(value: object) -> str:
+    """ "+", "-" or "" ("" for no sign and for anything that is not a recognised sign)."""
+    text = str(value if value is not None else "").strip().casefold()
+    if text in _POSITIVE:
+        return POSITIVE
+    if text in _NEGATIVE:
+        return NEGATIVE
+    return NO_SIGN
+
+
+def strength_of(value: object) -> float:
+    """A connection's strength as a number; 1 when it has none (or one that is not a finite number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return 1.0
+    return float(value)
+
+
+@dataclass
+class MapGraph:
+    elements: list[GElement]  # one per vertex, in vertex order
+    ids: list[str]
+    labels: list[str]
+    directed: bool
+    graph: ig.Graph
+    undirected: ig.Graph
+    weighted_degree: list[float]
+    connection_count: int
+    # Arcs of influence for feedback loops: directed connections one way, mutual ones both ways
+    # (undirected connections state no influence and so close no loop). Parallel arcs with different
+    # signs are kept, as (source, target, sign) with sign +1 or -1.
+    influence_arcs: list[tuple[int, int, int]]
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+def build(gmap: GMap) -> MapGraph:
+    index: dict[str, int] = {}
+    elements: list[GElement] = []
+    ids: list[str] = []
+    labels: list[str] = []
+    for element in gmap.elements:
+        if element.id in index:
+            continue
+        index[element.id] = len(ids)
+        elements.append(element)
+        ids.append(element.id)
+        labels.append(element.label)
+    n = len(ids)
+    directed = gmap.directed
+    weighted = [0.0] * n
+    edges: list[tuple[int, int]] = []
+    influence: set[tuple[int, int, int]] = set()
+    count = 0
+    for c in gmap.connections:
+        s = index.get(c.source)
+        t = index.get(c.target)
+        if s is None or t is None:
+            continue
+        count += 1
+        w = strength_of(c.strength)
+        weighted[s] += w
+        if t != s:
+            weighted[t] += w
+        one_way = c.direction == DIRECTED
+        if t != s:
+            edges.append((s, t))
+            if directed and not one_way:
+                edges.append((t, s))
+        if one_way or c.direction == MUTUAL:
+            sign = -1 if normalise_sign(c.sign) == NEGATIVE else 1
+            influence.add((s, t, sign))
+            if not one_way:
+                influence.add((t, s, sign))
+    graph = ig.Graph(n=n, edges=edges, directed=directed)
+    graph.simplify(multiple=True, loops=True)
+    undirected = graph.as_undirected(mode="collapse") if directed else graph
+    return MapGraph(
+        elements=elements,
+        ids=ids,
+        labels=labels,
+        directed=directed,
+        graph=graph,
+        undirected=undirected,
+        weighted_degree=weighted,
+        connection_count=count,
+        influence_arcs=sorted(influence),
+    )

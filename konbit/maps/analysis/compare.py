@@ -1,0 +1,163 @@
+"""`compare`: how far the perspectives recorded on a map agree with each other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from konbit.maps.graph import DIRECTED, MUTUAL, UNDIRECTED, GConnection
+
+from .build import normalise_sign
+
+# A connection's identity: (from, to, directed). A directed connection is the ordered pair; a mutual or
+# undirected one is the unordered pair, written with from ≤ to.
+Key = tuple[str, str, bool]
+
+FORWARD, BACKWARD = "forward", "backward"
+# The directions that claim something about who influences whom ("undirected" claims none).
+_CLAIMS = {FORWARD, BACKWARD, MUTUAL}
+
+
+def connection_key(connection: GConnection) -> Key:
+    """The identity of a connection: the ordered pair (source, target) when it is directed, the
+    unordered pair otherwise (mutual, undirected, or an unknown direction)."""
+    if connection.direction == DIRECTED:
+        return (connection.source, connection.target, True)
+    low, high = sorted((connection.source, connection.target))
+    return (low, high, False)
+
+
+def _combine(claims: set[str]) -> set[str]:
+    """One perspective's view of a pair: forward and backward together, or either with mutual, make
+    mutual (so each perspective states at most one direction); "undirected" is kept beside it."""
+    stated = claims & _CLAIMS
+    if MUTUAL in stated or {FORWARD, BACKWARD} <= stated:
+        stated = {MUTUAL}
+    return stated | (claims & {UNDIRECTED})
+
+
+def _pair(key: Key) -> dict[str, Any]:
+    return {"from": key[0], "to": key[1], "directed": key[2]}
+
+
+def jaccard(a: set[Key], b: set[Key]) -> float:
+    """|a ∩ b| / |a ∪ b|; 1.0 for two empty sets (they are identical, as on the diagonal)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 1.0
+
+
+def compare(
+    connections: Iterable[GConnection],
+    perspectives: Sequence[str] | None = None,
+    *,
+    threshold: float = 0.5,
+) -> dict[str, Any]:
+    """Overlay the perspectives' connections and measure their agreement.
+
+    ``perspectives``: the names to compare (default: every non-empty ``connection.perspective``);
+    connections of other perspectives, and those recorded without one, are left out. A named
+    perspective without connections still counts, as one that sees nothing.
+
+    A connection is identified by its ordered pair when directed and by its unordered pair when mutual
+    or undirected (`connection_key`), so A→B, B→A and A–B are three connections; each entry below
+    carries "from", "to" and "directed" (from ≤ to when not directed). Every list is sorted by
+    (from, to, directed), names and ids alphabetically. Result::
+
+        {"perspectives": [names],
+         "connections": [{"from", "to", "directed", "perspectives": [names],
+                          "agreement": share of the perspectives that include it}],
+         "blind_spots": [{"from", "to", "directed", "perspective"}]  — seen by exactly one perspective
+             (only when there are at least two),
+         "disagreements": [{"from", "to", "directed", "signs": {"+"|"-"|"": [names]}}]  — the same
+             connection recorded with different signs (a perspective that recorded it twice with two
+             signs is listed under both),
+         "direction_disagreements": [{"from", "to", "directions": {"forward"|"backward"|"mutual"|
+             "undirected": [names]}}]  — the unordered pair {from ≤ to} on which the perspectives that
+             state a direction do not state the same one. "forward" is from→to, "backward" to→from; a
+             perspective with both (or either and mutual) is counted as "mutual"; "undirected" states
+             no direction, so it conflicts with nothing, but is listed when there is a disagreement,
+         "alignment": {name: {name: Jaccard similarity of their sets of connections}}  — 1.0 on the
+             diagonal and for two perspectives that both see nothing,
+         "consensus": [{"from", "to", "directed", "agreement"}]  — agreement ≥ threshold,
+         "elements": {"only_some": [{"id", "perspectives": [names]}]}  — elements (endpoints of
+             connections) that some but not all perspectives include}
+    """
+    connections = list(connections)
+    if perspectives is None:
+        names = sorted({c.perspective for c in connections if c.perspective})
+    else:
+        names = sorted(set(perspectives))
+    wanted = set(names)
+    seen: dict[str, set[Key]] = {name: set() for name in names}
+    signs: dict[Key, dict[str, set[str]]] = {}
+    directions: dict[tuple[str, str], dict[str, set[str]]] = {}
+    members: dict[str, set[str]] = {}
+    for c in connections:
+        name = c.perspective
+        if name not in wanted:
+            continue
+        key = connection_key(c)
+        seen[name].add(key)
+        signs.setdefault(key, {}).setdefault(normalise_sign(c.sign), set()).add(name)
+        low, high = sorted((c.source, c.target))
+        if c.direction == DIRECTED:
+            claim = FORWARD if (c.source, c.target) == (low, high) else BACKWARD
+        else:
+            claim = MUTUAL if c.direction == MUTUAL else UNDIRECTED
+        directions.setdefault((low, high), {}).setdefault(name, set()).add(claim)
+        members.setdefault(c.source, set()).add(name)
+        members.setdefault(c.target, set()).add(name)
+
+    total = len(names)
+    holders: dict[Key, list[str]] = {}
+    for name in names:
+        for key in seen[name]:
+            holders.setdefault(key, []).append(name)
+    keys = sorted(holders)
+
+    entries = [
+        {**_pair(key), "perspectives": holders[key], "agreement": len(holders[key]) / total} for key in keys
+    ]
+    blind_spots = (
+        [{**_pair(key), "perspective": holders[key][0]} for key in keys if len(holders[key]) == 1]
+        if total >= 2
+        else []
+    )
+    disagreements = [
+        {**_pair(key), "signs": {sign: sorted(who) for sign, who in sorted(signs[key].items())}}
+        for key in keys
+        if len(signs[key]) > 1
+    ]
+    direction_disagreements = []
+    for (low, high), views in sorted(directions.items()):
+        combined = {name: _combine(claims) for name, claims in views.items()}
+        stated = {claim for claims in combined.values() for claim in claims if claim in _CLAIMS}
+        if len(stated) > 1:
+            by_direction: dict[str, list[str]] = {}
+            for name in sorted(combined):
+                for claim in sorted(combined[name]):
+                    by_direction.setdefault(claim, []).append(name)
+            direction_disagreements.append(
+                {"from": low, "to": high, "directions": dict(sorted(by_direction.items()))}
+            )
+    alignment = {a: {b: 1.0 if a == b else jaccard(seen[a], seen[b]) for b in names} for a in names}
+    consensus = [
+        {**_pair(key), "agreement": len(holders[key]) / total}
+        for key in keys
+        if len(holders[key]) / total >= threshold
+    ]
+    only_some = [
+        {"id": element, "perspectives": sorted(who)}
+        for element, who in sorted(members.items())
+        if len(who) < total
+    ]
+    return {
+        "perspectives": names,
+        "connections": entries,
+        "blind_spots": blind_spots,
+        "disagreements": disagreements,
+        "direction_disagreements": direction_disagreements,
+        "alignment": alignment,
+        "consensus": consensus,
+        "elements": {"only_some": only_some},
+    }

@@ -1,0 +1,256 @@
+"""The map pillar's JSON API: maps, perspectives, elements, connections, analysis and comparison,
+on the same rules as the pages (ProgramAuth checks the token, the membership and the action first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from konbit.api.auth import NotFound, ProgramAuth, program_access
+from konbit.api.schemas import ErrorOut, responses
+from konbit.core.access import acting_user
+from konbit.core.api import PageParams
+from konbit.core.roles import Action
+
+from . import selectors, services
+from .models import Map, Perspective
+from .schemas import (
+    AnalysisOut,
+    ComparisonOut,
+    ConnectionIn,
+    ConnectionOut,
+    ConnectionPage,
+    ElementIn,
+    ElementOut,
+    ElementPage,
+    Id,
+    MapOut,
+    MapPage,
+    PerspectiveOut,
+)
+from .views.common import analysis_for
+
+router = Router(tags=["maps"])
+
+
+def _map(request: HttpRequest, pk: int) -> Map:
+    try:
+        return selectors.map_get(access=program_access(request), pk=pk)
+    except Http404:
+        raise NotFound from None
+
+
+def _created(ok: object) -> dict[int, object]:
+    declared = responses(ok)
+    declared[201] = declared.pop(200)
+    declared[400] = ErrorOut
+    return declared
+
+
+def _page(qs: Any, page: PageParams) -> tuple[int, list[Any], int | None]:
+    count = qs.count()
+    end = page.offset + page.limit
+    return count, list(qs[page.offset : end]), end if end < count else None
+
+
+@router.get(
+    "/{slug}/maps", auth=ProgramAuth(Action.MAP_VIEW), response=responses(MapPage), summary="System maps"
+)
+def list_maps(request: HttpRequest, slug: str, page: Query[PageParams]) -> MapPage:
+    count, rows, next_offset = _page(selectors.map_list(access=program_access(request)), page)
+    return MapPage(count=count, next_offset=next_offset, items=[MapOut.model_validate(m) for m in rows])
+
+
+@router.get(
+    "/{slug}/maps/{pk}/perspectives",
+    auth=ProgramAuth(Action.MAP_VIEW),
+    response=responses(list[PerspectiveOut]),
+    summary="Perspectives of a map (a partner user sees only its own)",
+)
+def list_perspectives(request: HttpRequest, slug: str, pk: Id) -> list[PerspectiveOut]:
+    map = _map(request, pk)
+    return [
+        PerspectiveOut.model_validate(p)
+        for p in selectors.perspective_list(access=program_access(request), map=map)
+    ]
+
+
+class ElementFilters(PageParams):
+    perspective: list[Id] = Field(default_factory=list, max_length=100)
+
+
+@router.get(
+    "/{slug}/maps/{pk}/elements",
+    auth=ProgramAuth(Action.MAP_VIEW),
+    response=responses(ElementPage),
+    summary="Elements of a map",
+)
+def list_elements(request: HttpRequest, slug: str, pk: Id, filters: Query[ElementFilters]) -> ElementPage:
+    map = _map(request, pk)
+    qs = selectors.element_list(
+        access=program_access(request), map=map, perspective_ids=filters.perspective or None
+    )
+    count, rows, next_offset = _page(qs.order_by("pk"), filters)
+    return ElementPage(
+        count=count, next_offset=next_offset, items=[ElementOut.model_validate(e) for e in rows]
+    )
+
+
+@router.get(
+    "/{slug}/maps/{pk}/connections",
+    auth=ProgramAuth(Action.MAP_VIEW),
+    response=responses(ConnectionPage),
+    summary="Connections of a map",
+)
+def list_connections(
+    request: HttpRequest, slug: str, pk: Id, filters: Query[ElementFilters]
+) -> ConnectionPage:
+    map = _map(request, pk)
+    qs = selectors.connection_list(
+        access=program_access(request), map=map, perspective_ids=filters.perspective or None
+    )
+    count, rows, next_offset = _page(qs.order_by("pk"), filters)
+    return ConnectionPage(
+        count=count, next_offset=next_offset, items=[ConnectionOut.model_validate(c) for c in rows]
+    )
+
+
+@router.post(
+    "/{slug}/maps/{pk}/elements",
+    auth=ProgramAuth(Action.MAP_CHANGE),
+    response=_created(ElementOut),
+    summary="Add an element",
+)
+def create_element(request: HttpRequest, slug: str, pk: Id, payload: ElementIn) -> Status[ElementOut]:
+    access = program_access(request)
+    map = _map(request, pk)
+    perspectives = list(
+        selectors.perspective_list(access=access, map=map).filter(pk__in=payload.perspective_ids)
+    )
+    if len(perspectives) != len(set(payload.perspective_ids)):
+        raise NotFound
+    element = services.element_create(
+        access=access,
+        map=map,
+        by=acting_user(request),
+        data=payload.model_dump(exclude={"perspective_ids"}),
+        perspectives=perspectives,
+    )
+    return Status(201, ElementOut.model_validate(element))
+
+
+@router.post(
+    "/{slug}/maps/{pk}/connections",
+    auth=ProgramAuth(Action.MAP_CHANGE),
+    response=_created(ConnectionOut),
+    summary="Add a connection",
+)
+def create_connection(request: HttpRequest, slug: str, pk: Id, payload: ConnectionIn) -> Status[Any]:
+    access = program_access(request)
+    map = _map(request, pk)
+    elements = {
+        e.pk: e
+        for e in selectors.element_list(access=access, map=map).filter(
+            pk__in=[payload.source_id, payload.target_id]
+        )
+    }
+    perspective: Perspective | None = None
+    if payload.perspective_id is not None:
+        perspective = (
+            selectors.perspective_list(access=access, map=map).filter(pk=payload.perspective_id).first()
+        )
+    if (
+        payload.source_id not in elements
+        or payload.target_id not in elements
+        or (payload.perspective_id and perspective is None)
+    ):
+        return Status(
+            422,
+            {
+                "detail": [
+                    {
+                        "type": "value_error",
+                        "loc": ["body", "payload"],
+                        "msg": "Unknown element or perspective.",
+                    }
+                ]
+            },
+        )
+    if payload.source_id == payload.target_id:
+        return Status(
+            422,
+            {
+                "detail": [
+                    {
+                        "type": "value_error",
+                        "loc": ["body", "payload"],
+                        "msg": "A connection needs two different elements.",
+                    }
+                ]
+            },
+        )
+    data = payload.model_dump(exclude={"source_id", "target_id", "perspective_id"})
+    try:
+        connection = services.connection_create(
+            access=access,
+            map=map,
+            by=acting_user(request),
+            data={
+                **data,
+                "source": elements[payload.source_id],
+                "target": elements[payload.target_id],
+                "perspective": perspective,
+            },
+        )
+    except ValidationError as exc:
+        return Status(
+            422,
+            {"detail": [{"type": "value_error", "loc": ["body", "payload"], "msg": m} for m in exc.messages]},
+        )
+    return Status(201, ConnectionOut.model_validate(connection))
+
+
+class PerspectiveFilter(Schema):
+    perspective: list[Id] = Field(default_factory=list, max_length=100)
+
+
+@router.get(
+    "/{slug}/maps/{pk}/analysis",
+    auth=ProgramAuth(Action.MAP_ANALYSE),
+    response=responses(AnalysisOut),
+    summary="Network analysis of a map (cached per map version)",
+)
+def map_analysis(request: HttpRequest, slug: str, pk: Id, filters: Query[PerspectiveFilter]) -> AnalysisOut:
+    map = _map(request, pk)
+    result = analysis_for(
+        access=program_access(request), map=map, perspective_ids=filters.perspective or None
+    )
+    return AnalysisOut.model_validate(result)
+
+
+class CompareFilter(PerspectiveFilter):
+    threshold: float = Field(0.5, ge=0, le=1)
+
+
+@router.get(
+    "/{slug}/maps/{pk}/comparison",
+    auth=ProgramAuth(Action.MAP_ANALYSE),
+    response=responses(ComparisonOut),
+    summary="Agreement, blind spots, disagreements and alignment between perspectives",
+)
+def map_comparison(request: HttpRequest, slug: str, pk: Id, filters: Query[CompareFilter]) -> ComparisonOut:
+    from .analysis import compare
+
+    access = program_access(request)
+    map = _map(request, pk)
+    perspectives = list(selectors.perspective_list(access=access, map=map))
+    chosen = [p.pk for p in perspectives if not filters.perspective or p.pk in filters.perspective]
+    gmap = selectors.to_gmap(access=access, map=map, perspective_ids=chosen)
+    names = [p.name for p in perspectives if p.pk in chosen]
+    return ComparisonOut.model_validate(
+        compare([c for c in gmap.connections if c.perspective], names, threshold=filters.threshold)
+    )

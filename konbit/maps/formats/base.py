@@ -1,0 +1,335 @@
+"""What every format shares: the problem report, the error for unreadable files, the size limits,
+text decoding and the small vocabularies (signs, directions, tags) that several formats normalise."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from konbit.maps.graph import DIRECTED, DIRECTIONS, NEGATIVE, NO_SIGN, POSITIVE
+
+# A file larger than this is refused before it is parsed.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# A zip (XLSX, or a zip of CSVs) may not expand to more than this in total…
+MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024
+# …nor hold a member larger than MAX_RATIO_MIN_BYTES that compressed more than MAX_COMPRESSION_RATIO times.
+# Real spreadsheets compress 5-20×; a zip bomb compresses hundreds or thousands of times.
+MAX_COMPRESSION_RATIO = 100
+MAX_RATIO_MIN_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+
+KINDS = ("actor", "factor")
+FUNCTIONS = ("core", "supporting", "rules", "")
+
+# Konbit's own fields, under these keys wherever a format has only free custom fields (Kumu JSON).
+KONBIT_KIND = "konbit:kind"
+KONBIT_FUNCTION = "konbit:function"
+KONBIT_PERSPECTIVES = "konbit:perspectives"
+KONBIT_SIGN = "konbit:sign"
+KONBIT_STRENGTH = "konbit:strength"
+KONBIT_PERSPECTIVE = "konbit:perspective"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing in the input that was skipped or guessed at; the rest of the file was still read.
+
+    `row` is the row a person sees (spreadsheet rows count the header as row 1; JSON and XML items
+    count from 1 within their list), `column` the column or key concerned."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class FormatError(ValueError):
+    """The file as a whole cannot be read (wrong format, not UTF-8, too large, unsafe XML…)."""
+
+
+def check_size(size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise FormatError(
+            f"The file is {size / 1024 / 1024:.1f} MB; map files may be at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB."
+        )
+
+
+def as_bytes(data: bytes | str) -> bytes:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    check_size(len(data))
+    return data
+
+
+def decode_text(data: bytes | str) -> str:
+    """UTF-8 text (a leading byte-order mark, as Excel writes, is accepted)."""
+    if isinstance(data, str):
+        return data
+    check_size(len(data))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FormatError(
+            f"The file is not valid UTF-8 text (first bad byte on line {line}). "
+            "Save it as UTF-8 (in Excel: 'CSV UTF-8') and try again."
+        ) from None
+
+
+# What zipfile raises on damaged archives (bad CRC, truncated data, unknown compression…).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,  # encrypted members
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+)
+
+
+def read_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        return archive.read(info)
+    except ZIP_ERRORS as exc:
+        raise FormatError(f"The archive member {info.filename!r} cannot be read ({exc}).") from None
+
+
+def open_zip(data: bytes) -> zipfile.ZipFile:
+    """Open a zip after checking, from its directory, that it does not expand suspiciously.
+
+    zipfile stops decompressing a member at its declared size, so the declared sizes are a safe bound."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except ZIP_ERRORS as exc:
+        raise FormatError(f"The file is not a readable zip archive ({exc}).") from None
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise FormatError(f"The archive holds {len(members)} files; at most {MAX_ZIP_MEMBERS} are accepted.")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise FormatError(
+            f"The archive would expand to {total / 1024 / 1024:.0f} MB; at most "
+            f"{MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB are accepted."
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > MAX_RATIO_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise FormatError(
+                f"The archive member {member.filename!r} expands {ratio:.0f} times; this looks like a zip "
+                "bomb and is refused."
+            )
+    return archive
+
+
+# --- vocabularies -------------------------------------------------------------------------------
+
+_POSITIVE = {"+", "plus", "positive", "pos", "1", "+1"}
+_NEGATIVE = {"-", "\u2212", "\u2013", "minus", "negative", "neg", "-1"}
+_NO_SIGN = {"", "0", "none", "n/a"}
+
+
+def normalise_sign(value: Any) -> str | None:
+    """ "+", "-" or "" for the spellings people use; None when the value is not a sign."""
+    if value is None:
+        return NO_SIGN
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):  # spreadsheets give 1, -1 and 0 as numbers
+        signs: dict[float, str] = {1: POSITIVE, -1: NEGATIVE, 0: NO_SIGN}
+        return signs.get(value) if math.isfinite(value) else None
+    text = str(value).strip().casefold()
+    if text in _POSITIVE:
+        return POSITIVE
+    if text in _NEGATIVE:
+        return NEGATIVE
+    if text in _NO_SIGN:
+        return NO_SIGN
+    return None
+
+
+_DIRECTION_ALIASES = {
+    "directed": "directed",
+    "->": "directed",
+    "one-way": "directed",
+    "mutual": "mutual",
+    "<->": "mutual",
+    "two-way": "mutual",
+    "undirected": "undirected",
+    "--": "undirected",
+}
+
+
+def normalise_direction(value: Any) -> str | None:
+    """A direction from graph.DIRECTIONS ("" means the Kumu default, directed); None when unknown."""
+    if value is None:
+        return DIRECTED
+    text = str(value).strip().casefold()
+    if not text:
+        return DIRECTED
+    direction = _DIRECTION_ALIASES.get(text)
+    return direction if direction in DIRECTIONS else None
+
+
+def split_tags(value: Any) -> list[str]:
+    """Tags from a cell: Kumu separates several values with "|"; a cell without any "|" is split on
+    commas, the way people type tags by hand. (join_tags writes "Food, drink|" for a lone tag holding a
+    comma, so it survives.)"""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        items = [str(v) for v in value]
+    else:
+        text = str(value)
+        items = text.split("|") if "|" in text else text.split(",")
+    tags: list[str] = []
+    for item in items:
+        tag = item.strip()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def join_tags(tags: Iterable[str]) -> str:
+    tags = list(tags)
+    text = "|".join(tags)
+    if len(tags) == 1 and "," in tags[0]:
+        text += "|"
+    return text
+
+
+def label_key(label: str) -> str:
+    """How labels are matched when a format says so: trimmed, inner spaces collapsed, case-insensitive."""
+    return " ".join(label.split()).casefold()
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base#2`, `base#3`… whichever is free; the result is added to `taken`."""
+    candidate = base
+    n = 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}#{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def plain_value(value: Any) -> Any:
+    """A cell value as something JSON can hold (dates as ISO text)."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
+
+
+def cell_text(value: Any) -> str:
+    """A cell shown as text: numbers without a spurious ".0", dates as ISO text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    value = plain_value(value)
+    return str(value).strip()
+
+
+def parse_float(value: Any) -> float | None:
+    """A finite number from a cell ("0,5" accepted, as French Excel writes it); None when not a number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None
+
+
+def sniff_delimiter(text: str) -> str:
+    """ "," unless the header line is clearly separated by ";" (French Excel) or tabs."""
+    first_line = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_csv_rows(data: bytes | str) -> list[list[str]]:
+    """All records of a CSV (blank lines included as []), so that index + 1 is the row Excel shows."""
+    text = decode_text(data)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+    except csv.Error as exc:
+        raise FormatError(f"The CSV file cannot be read: {exc}.") from None
+    return [[_csv_unguard(cell) for cell in row] for row in rows]
+
+
+def write_csv(rows: Iterable[Iterable[Any]]) -> bytes:
+    """CSV as Excel opens it correctly: UTF-8 with a byte-order mark, comma-separated. Text that a
+    spreadsheet would run as a formula gets a leading apostrophe, which read_csv_rows removes again."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_csv_guard(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _looks_like_formula(text: str) -> bool:
+    if not text or text[0] not in "=+-@\t\r":
+        return False
+    if text[0] in "+-":  # "+", "-", "-1" and "+0.5" are signs and numbers, not formulas
+        return len(text) > 1 and parse_float(text) is None
+    return True
+
+
+def _csv_guard(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and (
+        _looks_like_formula(value) or (value[:1] == "'" and _looks_like_formula(value[1:]))
+    ):
+        return "'" + value
+    return value
+
+
+def _csv_unguard(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and _looks_like_formula(cell[1:]) else cell
+
+
+def read_path(path: str | os.PathLike[str]) -> bytes:
+    """A file's bytes, refusing it before reading when it is too large."""
+    try:
+        with open(path, "rb") as handle:
+            check_size(os.fstat(handle.fileno()).st_size)
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise FormatError(f"Cannot read the file: {exc.strerror or exc}.") from None
+
+
+def is_blank_row(row: Iterable[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)

@@ -1,0 +1,245 @@
+"""GEXF 1.2 (Gephi's own format; 1.1 and 1.3 files are read too).
+
+Nodes carry their label natively and position in ``viz:position``; edges their weight (= strength),
+label and type natively. Everything else is a typed ``<attribute>`` named by its title: type, kind,
+function, tags, description, perspectives and custom fields for nodes; type, sign, perspective,
+description, tags and custom fields for edges. Several values are joined with "|". The map's name is
+kept in ``<meta><description>``.
+
+Direction: ``defaultedgetype`` on the graph, overridden by ``type`` on an edge (directed, undirected,
+mutual).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.etree import ElementTree as ET  # only to build and write XML; parsing goes through defusedxml
+
+from konbit.maps.graph import DIRECTED, MUTUAL, NO_SIGN, UNDIRECTED, GConnection, GElement, GMap
+
+from .base import (
+    FormatError,
+    Problem,
+    unique_id,
+)
+from .xmlbase import (
+    EDGE_FIELDS,
+    GEXF_NS,
+    GEXF_VIZ_NS,
+    NODE_FIELDS,
+    apply_value,
+    children,
+    convert,
+    custom_fields,
+    ends_exist,
+    local,
+    parse_xml,
+    to_bytes,
+    typed_text,
+    xml_text,
+)
+
+# --- GEXF ------------------------------------------------------------------------------------------
+
+
+def read_gexf(data: bytes | str) -> tuple[GMap, list[Problem]]:
+    root = parse_xml(data)
+    if local(root.tag) != "gexf":
+        raise FormatError(f"The file is not GEXF (its root element is <{local(root.tag)}>).")
+    problems: list[Problem] = []
+    graphs = children(root, "graph")
+    if not graphs:
+        raise FormatError("The GEXF file holds no <graph>.")
+    graph = graphs[0]
+    name = ""
+    for meta in children(root, "meta"):
+        for description in children(meta, "description"):
+            name = (description.text or "").strip()
+    specs: dict[str, dict[str, dict[str, Any]]] = {"node": {}, "edge": {}}
+    for block in children(graph, "attributes"):
+        scope = block.get("class", "node")
+        if scope not in specs:
+            continue
+        for attribute in children(block, "attribute"):
+            default = children(attribute, "default")
+            specs[scope][attribute.get("id", "")] = {
+                "name": attribute.get("title") or attribute.get("id", ""),
+                "type": attribute.get("type", "string"),
+                "default": (default[0].text or "") if default else None,
+            }
+    default_type = (graph.get("defaultedgetype") or "undirected").casefold()
+
+    def values(item: Any, scope: str, row: int) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for block in children(item, "attvalues"):
+            for attvalue in children(block, "attvalue"):
+                spec = specs[scope].get(attvalue.get("for") or attvalue.get("id") or "")
+                if spec is None:
+                    problems.append(
+                        Problem(row, attvalue.get("for"), f"{scope}: value for an undeclared attribute")
+                    )
+                    continue
+                text = attvalue.get("value", "")
+                try:
+                    found[spec["name"]] = convert(text, spec["type"])
+                except ValueError:
+                    found[spec["name"]] = text
+                    problems.append(
+                        Problem(
+                            row,
+                            spec["name"],
+                            f"{scope}: {text!r} is not of type {spec['type']}; kept as text",
+                        )
+                    )
+        for spec in specs[scope].values():
+            if spec["default"] is not None and spec["name"] not in found:
+                try:
+                    found[spec["name"]] = convert(spec["default"], spec["type"])
+                except ValueError:
+                    found[spec["name"]] = spec["default"]
+        return found
+
+    gmap = GMap(name=name)
+    taken: set[str] = set()
+    for nodes in children(graph, "nodes"):
+        for node in children(nodes, "node"):
+            row = len(taken) + 1
+            node_id = node.get("id")
+            if not node_id or node_id in taken:
+                what = "it has no id" if not node_id else f"the id {node_id!r} is used twice"
+                problems.append(Problem(row, "id", f"node skipped: {what}"))
+                continue
+            taken.add(node_id)
+            element = GElement(id=node_id, label=(node.get("label") or "").strip() or node_id)
+            for position in children(node, "position"):
+                try:
+                    element.position = (float(position.get("x", "")), float(position.get("y", "")))
+                except ValueError:
+                    problems.append(
+                        Problem(row, "viz:position", f"node {node_id!r}: position is not a number")
+                    )
+            for attr_name, value in values(node, "node", row).items():
+                apply_value(element, attr_name, value, row, problems)
+            gmap.elements.append(element)
+
+    row = 0
+    for edges in children(graph, "edges"):
+        for edge in children(edges, "edge"):
+            row += 1
+            source, target = edge.get("source", ""), edge.get("target", "")
+            if not ends_exist(source, target, taken, row, problems):
+                continue
+            raw_type = (edge.get("type") or default_type).casefold()
+            direction = raw_type if raw_type in (DIRECTED, MUTUAL, UNDIRECTED) else None
+            if direction is None:
+                problems.append(
+                    Problem(row, "type", f"edge: unknown type {raw_type!r}; read as {default_type}")
+                )
+                direction = DIRECTED if default_type == DIRECTED else UNDIRECTED
+            conn = GConnection(source=source, target=target, id=edge.get("id", ""), direction=direction)
+            if edge.get("label") is not None:
+                conn.attributes["label"] = edge.get("label")
+            if edge.get("weight") is not None:
+                apply_value(conn, "weight", edge.get("weight"), row, problems)
+            for attr_name, value in values(edge, "edge", row).items():
+                apply_value(conn, attr_name, value, row, problems)
+            gmap.connections.append(conn)
+    return gmap, problems
+
+
+def write_gexf(gmap: GMap) -> bytes:
+    root = ET.Element("gexf", {"xmlns": GEXF_NS, "xmlns:viz": GEXF_VIZ_NS, "version": "1.2"})
+    meta = ET.SubElement(root, "meta")
+    ET.SubElement(meta, "creator").text = "Konbit"
+    if gmap.name:
+        ET.SubElement(meta, "description").text = xml_text(gmap.name)
+    directed = gmap.directed
+    graph = ET.SubElement(
+        root, "graph", {"mode": "static", "defaultedgetype": "directed" if directed else "undirected"}
+    )
+    node_fields = [
+        ("type", "type", "string", None),
+        ("kind", "kind", "string", "actor"),
+        ("function", "function", "string", None),
+        ("tags", "tags", "string", None),
+        ("description", "description", "string", None),
+        ("perspectives", "perspectives", "string", None),
+    ]
+    edge_fields = [
+        ("e_type", "type", "string", None),
+        ("e_sign", "sign", "string", None),
+        ("e_perspective", "perspective", "string", None),
+        ("e_description", "description", "string", None),
+        ("e_tags", "tags", "string", None),
+    ]
+    node_custom = custom_fields([e.attributes for e in gmap.elements], NODE_FIELDS)
+    edge_custom = custom_fields([c.attributes for c in gmap.connections], EDGE_FIELDS)
+    for scope, fields, custom, prefix in (
+        ("node", node_fields, node_custom, "n"),
+        ("edge", edge_fields, edge_custom, "e"),
+    ):
+        block = ET.SubElement(graph, "attributes", {"class": scope, "mode": "static"})
+        for attr_id, title, xml_type, default in [
+            *fields,
+            *((f"{prefix}{i}", n, t, None) for i, (n, t) in enumerate(custom)),
+        ]:
+            attribute = ET.SubElement(
+                block, "attribute", {"id": attr_id, "title": xml_text(title), "type": xml_type}
+            )
+            if default is not None:
+                ET.SubElement(attribute, "default").text = default
+
+    def attvalues(parent: Any, pairs: list[tuple[str, Any, str]]) -> None:
+        present = [(k, v, t) for k, v, t in pairs if v is not None and v != "" and v != []]
+        if present:
+            block = ET.SubElement(parent, "attvalues")
+            for key, value, xml_type in present:
+                ET.SubElement(block, "attvalue", {"for": key, "value": typed_text(value, xml_type)})
+
+    nodes = ET.SubElement(graph, "nodes")
+    for e in gmap.elements:
+        node = ET.SubElement(nodes, "node", {"id": xml_text(e.id), "label": xml_text(e.label)})
+        attvalues(
+            node,
+            [
+                ("type", e.type, "string"),
+                ("kind", e.kind if e.kind != "actor" else None, "string"),
+                ("function", e.function, "string"),
+                ("tags", e.tags, "string"),
+                ("description", e.description, "string"),
+                ("perspectives", e.perspectives, "string"),
+                *((f"n{i}", e.attributes.get(n), t) for i, (n, t) in enumerate(node_custom)),
+            ],
+        )
+        if e.position is not None:
+            ET.SubElement(
+                node, "viz:position", {"x": repr(e.position[0]), "y": repr(e.position[1]), "z": "0.0"}
+            )
+
+    edges = ET.SubElement(graph, "edges")
+    taken = {c.id for c in gmap.connections if c.id}
+    for index, c in enumerate(gmap.connections):
+        attrs = {
+            "id": xml_text(c.id or unique_id(f"e{index}", taken)),
+            "source": xml_text(c.source),
+            "target": xml_text(c.target),
+        }
+        if c.direction != ("directed" if directed else "undirected"):
+            attrs["type"] = c.direction
+        if c.strength is not None:
+            attrs["weight"] = repr(float(c.strength))
+        if "label" in c.attributes:
+            attrs["label"] = xml_text(c.attributes["label"])
+        edge = ET.SubElement(edges, "edge", attrs)
+        attvalues(
+            edge,
+            [
+                ("e_type", c.type, "string"),
+                ("e_sign", c.sign if c.sign != NO_SIGN else None, "string"),
+                ("e_perspective", c.perspective, "string"),
+                ("e_description", c.description, "string"),
+                ("e_tags", c.tags, "string"),
+                *((f"e{i}", c.attributes.get(n), t) for i, (n, t) in enumerate(edge_custom)),
+            ],
+        )
+    return to_bytes(root)

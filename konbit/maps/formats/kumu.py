@@ -1,0 +1,162 @@
+"""What Kumu's two JSON formats share: JSON parsing, telling a backup from a blueprint, and how Konbit's
+own fields travel in Kumu's free custom fields (``konbit:kind``, ``konbit:function``,
+``konbit:perspectives`` on elements; ``konbit:sign``, ``konbit:strength``, ``konbit:perspective`` on
+connections). The formats themselves are in kumu_blueprint and kumu_backup.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from konbit.maps.graph import NO_SIGN, GConnection, GElement
+
+from .base import (
+    FUNCTIONS,
+    KINDS,
+    KONBIT_FUNCTION,
+    KONBIT_KIND,
+    KONBIT_PERSPECTIVE,
+    KONBIT_PERSPECTIVES,
+    KONBIT_SIGN,
+    KONBIT_STRENGTH,
+    FormatError,
+    Problem,
+    decode_text,
+    normalise_sign,
+    parse_float,
+)
+
+EXTRA_PROJECT = "kumu:project"
+EXTRA_BLUEPRINT = "kumu:blueprint"
+EXTRA_ORPHANS = "kumu:orphan_connections"
+EXTRA_KONBIT = "konbit:extra"
+KUMU_PREFIX = "kumu:"
+
+
+def parse_json(data: bytes | str) -> Any:
+    text = decode_text(data)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
+    except RecursionError:
+        raise FormatError("The JSON file is nested too deeply to be a map.") from None
+
+
+def is_backup(document: Any) -> bool:
+    """A full project backup has ``_id``/``attributes`` on its elements (a blueprint has neither)."""
+    if not isinstance(document, dict):
+        return False
+    items = [
+        item
+        for key in ("elements", "connections")
+        if isinstance(document.get(key), list)
+        for item in document[key]
+    ]
+    if any(isinstance(item, dict) and ("_id" in item or "attributes" in item) for item in items):
+        return True
+    return "maps" in document and "elements" in document and not items
+
+
+def dump_json(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+# --- Konbit fields kept in free attributes ---------------------------------------------------------
+
+
+def take_element_konbit_fields(element: GElement, row: int, problems: list[Problem]) -> None:
+    attrs = element.attributes
+    kind = attrs.get(KONBIT_KIND)
+    if kind is not None:
+        if kind in KINDS:
+            element.kind = attrs.pop(KONBIT_KIND)
+        else:
+            problems.append(
+                Problem(row, KONBIT_KIND, f"element {element.label!r}: unknown kind {kind!r} kept as a field")
+            )
+    function = attrs.get(KONBIT_FUNCTION)
+    if function is not None:
+        if function in FUNCTIONS:
+            element.function = attrs.pop(KONBIT_FUNCTION)
+        else:
+            problems.append(
+                Problem(
+                    row,
+                    KONBIT_FUNCTION,
+                    f"element {element.label!r}: unknown function {function!r} kept as a field",
+                )
+            )
+    perspectives = attrs.get(KONBIT_PERSPECTIVES)
+    if isinstance(perspectives, list) and all(isinstance(p, str) for p in perspectives):
+        element.perspectives = list(attrs.pop(KONBIT_PERSPECTIVES))
+
+
+def element_konbit_fields(element: GElement) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if element.kind != "actor":
+        fields[KONBIT_KIND] = element.kind
+    if element.function:
+        fields[KONBIT_FUNCTION] = element.function
+    if element.perspectives:
+        fields[KONBIT_PERSPECTIVES] = list(element.perspectives)
+    return fields
+
+
+def take_connection_konbit_fields(conn: GConnection, row: int, problems: list[Problem]) -> None:
+    attrs = conn.attributes
+    if KONBIT_SIGN in attrs:
+        sign = normalise_sign(attrs[KONBIT_SIGN])
+        if sign is None:
+            problems.append(
+                Problem(row, KONBIT_SIGN, f"connection: unknown sign {attrs[KONBIT_SIGN]!r} kept as a field")
+            )
+        else:
+            conn.sign = sign
+            del attrs[KONBIT_SIGN]
+    if KONBIT_STRENGTH in attrs:
+        raw = attrs[KONBIT_STRENGTH]
+        strength = parse_float(raw) if isinstance(raw, int | float) else None
+        if strength is None:
+            problems.append(
+                Problem(
+                    row, KONBIT_STRENGTH, f"connection: strength {raw!r} is not a number, kept as a field"
+                )
+            )
+        else:
+            conn.strength = strength
+            del attrs[KONBIT_STRENGTH]
+    perspective = attrs.get(KONBIT_PERSPECTIVE)
+    if isinstance(perspective, str) and perspective:
+        conn.perspective = attrs.pop(KONBIT_PERSPECTIVE)
+
+
+def connection_konbit_fields(conn: GConnection) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if conn.sign != NO_SIGN:
+        fields[KONBIT_SIGN] = conn.sign
+    if conn.strength is not None:
+        fields[KONBIT_STRENGTH] = conn.strength
+    if conn.perspective:
+        fields[KONBIT_PERSPECTIVE] = conn.perspective
+    return fields
+
+
+def text_field(attrs: dict[str, Any], key: str) -> str:
+    """Take `key` out of `attrs` when it holds non-empty text; otherwise leave it where it is."""
+    value = attrs.get(key)
+    if isinstance(value, str) and value:
+        del attrs[key]
+        return value
+    return ""
+
+
+def tags_field(attrs: dict[str, Any], key: str) -> list[str]:
+    value = attrs.get(key)
+    if isinstance(value, list) and value and all(isinstance(t, str) for t in value):
+        del attrs[key]
+        return list(value)
+    return []

@@ -1,0 +1,552 @@
+"""Kumu-style spreadsheets: an XLSX workbook with an "Elements" and a "Connections" sheet, or the same
+two tables as CSV files (a pair of files, or a zip holding both; a connections CSV alone is enough, its
+elements are implied by the From/To labels).
+
+Elements: Label (or ID + Label), Type, Description, Tags, and any other column as a custom field.
+Konbit also reads and writes Kind (actor/factor), Function (core/supporting/rules), Perspectives, X, Y.
+Connections: From, To, ID?, Type, Direction, Description, Tags, Sign, Strength, Perspective, + custom.
+
+Rules, following Kumu's import:
+- column headers are matched ignoring case and surrounding spaces; sheets whose name contains
+  "(ignore)" are skipped; "Element Type"/"Connection Type" are accepted for Type;
+- several values in a cell (Tags, Perspectives, or several labels in From/To) are separated by "|";
+  a Tags cell without any "|" is split on commas, as people type tags by hand;
+- From/To name an element by ID first, then by label (exact, then ignoring case and spacing); a label
+  that no element row has creates the element (reported when there is an Elements table);
+- duplicate labels without IDs: both rows are kept, connections go to the first (reported);
+- rows are numbered as the spreadsheet shows them (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from konbit.maps.graph import DIRECTED, NO_SIGN, GConnection, GElement, GMap
+
+from .base import (
+    FUNCTIONS,
+    KINDS,
+    FormatError,
+    Problem,
+    as_bytes,
+    cell_text,
+    is_blank_row,
+    join_tags,
+    label_key,
+    normalise_direction,
+    normalise_sign,
+    open_zip,
+    parse_float,
+    plain_value,
+    read_csv_rows,
+    read_path,
+    read_zip_member,
+    split_tags,
+    unique_id,
+    write_csv,
+)
+
+ELEMENT_COLUMNS = {
+    "label": "label",
+    "id": "id",
+    "type": "type",
+    "element type": "type",
+    "description": "description",
+    "tags": "tags",
+    "kind": "kind",
+    "function": "function",
+    "perspectives": "perspectives",
+    "x": "x",
+    "y": "y",
+}
+CONNECTION_COLUMNS = {
+    "from": "from",
+    "to": "to",
+    "id": "id",
+    "type": "type",
+    "connection type": "type",
+    "direction": "direction",
+    "description": "description",
+    "tags": "tags",
+    "sign": "sign",
+    "strength": "strength",
+    "perspective": "perspective",
+}
+
+
+@dataclass
+class Table:
+    """One sheet or CSV file: its header and its rows, each with the row number a person sees."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]
+
+    @classmethod
+    def from_rows(cls, name: str, rows: list[list[Any]] | list[tuple[Any, ...]]) -> Table:
+        if not rows:
+            return cls(name, [], [])
+        header = [cell_text(h) for h in rows[0]]
+        body = [(n, list(r)) for n, r in enumerate(rows[1:], start=2) if not is_blank_row(r)]
+        return cls(name, header, body)
+
+    def columns(
+        self, known: dict[str, str], problems: list[Problem]
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """(field → column index, custom field name → column index)."""
+        fields: dict[str, int] = {}
+        custom: dict[str, int] = {}
+        for index, title in enumerate(self.header):
+            if not title:
+                continue
+            field = known.get(title.casefold())
+            if field is not None and field not in fields:
+                fields[field] = index
+            elif title in custom or field is not None:
+                problems.append(
+                    Problem(1, title, f"{self.name}: the column {title!r} appears twice; ignored")
+                )
+            else:
+                custom[title] = index
+        return fields, custom
+
+    def is_connections(self) -> bool:
+        titles = {h.casefold() for h in self.header}
+        return "from" in titles and "to" in titles
+
+    def is_elements(self) -> bool:
+        return "label" in {h.casefold() for h in self.header}
+
+
+def _cell(row: list[Any], index: int | None) -> Any:
+    if index is None or index >= len(row):
+        return None
+    value = row[index]
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def tables_to_gmap(
+    elements: Table | None, connections: Table | None, name: str = ""
+) -> tuple[GMap, list[Problem]]:
+    problems: list[Problem] = []
+    gmap = GMap(name=name)
+    by_id: dict[str, GElement] = {}
+    explicit_ids: set[str] = set()
+    by_label: dict[str, GElement] = {}
+    by_key: dict[str, GElement] = {}
+    taken: set[str] = set()
+
+    if elements is not None:
+        fields, custom = elements.columns(ELEMENT_COLUMNS, problems)
+        if "label" not in fields:
+            raise FormatError(f'The {elements.name} table needs a "Label" column.')
+        id_col = fields.get("id")
+        for _, row in elements.rows:
+            raw_id = cell_text(_cell(row, id_col))
+            if raw_id:
+                explicit_ids.add(raw_id)
+        taken |= explicit_ids
+        first_row: dict[str, int] = {}
+        for number, row in elements.rows:
+            label = cell_text(_cell(row, fields["label"]))
+            raw_id = cell_text(_cell(row, id_col))
+            if not label and not raw_id:
+                problems.append(
+                    Problem(number, elements.header[fields["label"]], "element skipped: no label")
+                )
+                continue
+            if raw_id and raw_id in by_id:
+                problems.append(
+                    Problem(
+                        number, elements.header[id_col or 0], f"element skipped: ID {raw_id!r} used twice"
+                    )
+                )
+                continue
+            element_id = raw_id or unique_id(label, taken)
+            label = label or element_id
+            attrs: dict[str, Any] = {}
+            for title, index in custom.items():
+                value = _cell(row, index)
+                if value is not None:
+                    attrs[title] = plain_value(value)
+            element = GElement(
+                id=element_id,
+                label=label,
+                type=cell_text(_cell(row, fields.get("type"))),
+                description=cell_text(_cell(row, fields.get("description"))),
+                tags=split_tags(_cell(row, fields.get("tags"))),
+                perspectives=split_tags(_cell(row, fields.get("perspectives"))),
+                attributes=attrs,
+            )
+            for field, vocabulary in (("kind", KINDS), ("function", FUNCTIONS)):
+                raw = _cell(row, fields.get(field))
+                if raw is None:
+                    continue
+                value = cell_text(raw).casefold()
+                if value in vocabulary:
+                    setattr(element, field, value)
+                else:
+                    title = elements.header[fields[field]]
+                    attrs[title] = plain_value(raw)
+                    allowed = ", ".join(v for v in vocabulary if v)
+                    problems.append(
+                        Problem(number, title, f"unknown {field} {raw!r} (use {allowed}); kept as a field")
+                    )
+            raw_x, raw_y = _cell(row, fields.get("x")), _cell(row, fields.get("y"))
+            x, y = parse_float(raw_x), parse_float(raw_y)
+            if x is not None and y is not None:
+                element.position = (x, y)
+            else:
+                for field, raw in (("x", raw_x), ("y", raw_y)):
+                    if raw is not None:
+                        attrs[elements.header[fields[field]]] = plain_value(raw)
+            by_id[element_id] = element
+            if label in by_label and not raw_id:
+                problems.append(
+                    Problem(
+                        number,
+                        elements.header[fields["label"]],
+                        f"the label {label!r} is also on row {first_row[label]}; both are kept and "
+                        f"connections naming {label!r} go to row {first_row[label]} (add an ID column to "
+                        "tell them apart)",
+                    )
+                )
+            if label not in by_label:
+                by_label[label] = element
+                first_row[label] = number
+            by_key.setdefault(label_key(element.label), element)
+            gmap.elements.append(element)
+
+    if connections is None:
+        return gmap, problems
+
+    fields, custom = connections.columns(CONNECTION_COLUMNS, problems)
+    if "from" not in fields or "to" not in fields:
+        raise FormatError(f'The {connections.name} table needs "From" and "To" columns.')
+
+    def resolve(reference: str, number: int, column: str) -> GElement:
+        element = by_id.get(reference) if reference in explicit_ids else None
+        element = element or by_label.get(reference) or by_key.get(label_key(reference))
+        if element is None:
+            element = GElement(id=unique_id(reference, taken), label=reference)
+            gmap.elements.append(element)
+            by_id[element.id] = element
+            by_label[reference] = element
+            by_key[label_key(reference)] = element
+            if elements is not None:
+                problems.append(
+                    Problem(
+                        number,
+                        column,
+                        f"{reference!r} is not in the {elements.name} table; the element was added",
+                    )
+                )
+        return element
+
+    for number, row in connections.rows:
+        ends: dict[str, list[str]] = {}
+        for end in ("from", "to"):
+            title = connections.header[fields[end]]
+            references = [r.strip() for r in cell_text(_cell(row, fields[end])).split("|") if r.strip()]
+            if not references:
+                problems.append(Problem(number, title, f"connection skipped: {title} is empty"))
+                break
+            ends[end] = [resolve(r, number, title).id for r in references]
+        if len(ends) != 2:
+            continue
+        attrs = {}
+        for title, index in custom.items():
+            value = _cell(row, index)
+            if value is not None:
+                attrs[title] = plain_value(value)
+        raw_direction = _cell(row, fields.get("direction"))
+        direction = normalise_direction(raw_direction)
+        if direction is None:
+            title = connections.header[fields["direction"]]
+            problems.append(
+                Problem(
+                    number,
+                    title,
+                    f"unknown direction {raw_direction!r} (use directed, mutual or undirected); "
+                    "read as directed",
+                )
+            )
+            direction = DIRECTED
+        raw_sign = _cell(row, fields.get("sign"))
+        sign = normalise_sign(raw_sign)
+        if sign is None:
+            title = connections.header[fields["sign"]]
+            attrs[title] = plain_value(raw_sign)
+            problems.append(
+                Problem(number, title, f"unknown sign {raw_sign!r} (use + or -); kept as a field")
+            )
+            sign = NO_SIGN
+        raw_strength = _cell(row, fields.get("strength"))
+        strength = parse_float(raw_strength)
+        if raw_strength is not None and strength is None:
+            title = connections.header[fields["strength"]]
+            attrs[title] = plain_value(raw_strength)
+            problems.append(
+                Problem(number, title, f"strength {raw_strength!r} is not a number; kept as a field")
+            )
+        raw_id = cell_text(_cell(row, fields.get("id")))
+        for source in ends["from"]:
+            for target in ends["to"]:
+                gmap.connections.append(
+                    GConnection(
+                        source=source,
+                        target=target,
+                        id=raw_id,
+                        type=cell_text(_cell(row, fields.get("type"))),
+                        direction=direction,
+                        sign=sign,
+                        strength=strength,
+                        description=cell_text(_cell(row, fields.get("description"))),
+                        tags=split_tags(_cell(row, fields.get("tags"))),
+                        attributes=dict(attrs),
+                        perspective=cell_text(_cell(row, fields.get("perspective"))),
+                    )
+                )
+                raw_id = ""  # a row with several From/To labels: only the first connection keeps the ID
+    return gmap, problems
+
+
+# --- writing tables --------------------------------------------------------------------------------
+
+
+def _custom_names(items: list[dict[str, Any]], reserved: dict[str, str]) -> list[str]:
+    names: list[str] = []
+    for attrs in items:
+        for key in attrs:
+            if key.casefold() not in reserved and key not in names:
+                names.append(key)
+    return names
+
+
+def _cell_out(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return join_tags(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def gmap_to_tables(gmap: GMap) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The Elements and Connections tables (header first); Konbit's optional columns only when used."""
+    elements = gmap.elements
+    labels = {e.id: e.label for e in elements}
+    header: list[Any] = ["ID", "Label", "Type", "Description", "Tags"]
+    with_kind = any(e.kind != "actor" for e in elements)
+    with_function = any(e.function for e in elements)
+    with_perspectives = any(e.perspectives for e in elements)
+    with_position = any(e.position is not None for e in elements)
+    header += ["Kind"] * with_kind + ["Function"] * with_function + ["Perspectives"] * with_perspectives
+    header += ["X", "Y"] * with_position
+    custom = _custom_names([e.attributes for e in elements], ELEMENT_COLUMNS)
+    element_rows: list[list[Any]] = [header + custom]
+    for e in elements:
+        row: list[Any] = [e.id, e.label, e.type, e.description, join_tags(e.tags)]
+        row += [e.kind] * with_kind + [e.function] * with_function
+        row += [join_tags(e.perspectives)] * with_perspectives
+        if with_position:
+            row += list(e.position) if e.position is not None else [None, None]
+        row += [_cell_out(e.attributes.get(name)) for name in custom]
+        element_rows.append(row)
+
+    conns = gmap.connections
+    # From/To hold labels, which people can read, unless a label could be taken for another element's ID
+    # or for a second element with that label; then they hold IDs (read first), so nothing is misdirected.
+    ids = set(labels)
+    by_id_needed = (
+        len(set(labels.values())) != len(labels)
+        or any(label in ids and label != element_id for element_id, label in labels.items())
+        or any(c.source not in labels or c.target not in labels for c in conns)
+    )
+    cheader: list[Any] = ["From", "To", "ID", "Type", "Direction", "Description", "Tags"]
+    with_sign = any(c.sign for c in conns)
+    with_strength = any(c.strength is not None for c in conns)
+    with_perspective = any(c.perspective for c in conns)
+    cheader += ["Sign"] * with_sign + ["Strength"] * with_strength + ["Perspective"] * with_perspective
+    ccustom = _custom_names([c.attributes for c in conns], CONNECTION_COLUMNS)
+    connection_rows: list[list[Any]] = [cheader + ccustom]
+    for c in conns:
+        source = c.source if by_id_needed else labels[c.source]
+        target = c.target if by_id_needed else labels[c.target]
+        crow: list[Any] = [source, target, c.id, c.type, c.direction, c.description, join_tags(c.tags)]
+        crow += [c.sign] * with_sign + [c.strength] * with_strength + [c.perspective] * with_perspective
+        crow += [_cell_out(c.attributes.get(name)) for name in ccustom]
+        connection_rows.append(crow)
+    return element_rows, connection_rows
+
+
+# --- XLSX ------------------------------------------------------------------------------------------
+
+
+def read_kumu_xlsx(data: bytes) -> tuple[GMap, list[Problem]]:
+    import openpyxl  # openpyxl parses the workbook's XML with defusedxml when it is installed
+
+    data = as_bytes(data)
+    open_zip(data).close()  # refuses zip bombs before openpyxl expands anything
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:  # read-only sheets are parsed while iterating, so their errors surface here
+            tables = [
+                Table.from_rows(ws.title, list(ws.iter_rows(values_only=True)))
+                for ws in workbook.worksheets
+                if "(ignore)" not in ws.title.casefold()
+            ]
+            name = workbook.properties.title or ""
+        finally:
+            workbook.close()
+    except Exception as exc:  # openpyxl raises many kinds of errors on damaged, foreign or unsafe files
+        if _caused_by_unsafe_xml(exc):
+            raise FormatError(
+                "The workbook's XML declares a DTD or entities, which Konbit refuses for safety."
+            ) from None
+        raise FormatError(f"The file is not a readable Excel workbook (.xlsx): {exc}") from None
+    return tables_to_gmap(*_pick_tables(tables), name=name)
+
+
+def _caused_by_unsafe_xml(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused some XML on the way (openpyxl wraps the error in its own)."""
+    from defusedxml import DefusedXmlException
+
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _pick_tables(tables: list[Table]) -> tuple[Table | None, Table | None]:
+    by_name = {t.name.strip().casefold(): t for t in tables}
+    elements = by_name.get("elements")
+    connections = by_name.get("connections")
+    if elements is None:
+        elements = next((t for t in tables if t is not connections and t.is_elements()), None)
+    if connections is None:
+        connections = next((t for t in tables if t is not elements and t.is_connections()), None)
+    if elements is None and connections is None:
+        raise FormatError(
+            'No "Elements" or "Connections" sheet found (an Elements sheet needs a "Label" column, '
+            'a Connections sheet "From" and "To" columns).'
+        )
+    return elements, connections
+
+
+def write_kumu_xlsx(gmap: GMap) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)  # streams rows instead of holding every cell
+    element_rows, connection_rows = gmap_to_tables(gmap)
+    _fill(workbook.create_sheet("Elements"), element_rows)
+    _fill(workbook.create_sheet("Connections"), connection_rows)
+    workbook.properties.title = gmap.name or None
+    workbook.properties.creator = "Konbit"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(sheet: Any, rows: list[list[Any]]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    for row in rows:
+        cells: list[Any] = []
+        for value in row:
+            if value is None or value == "":
+                cells.append(None)
+                continue
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            elif not isinstance(value, int | float | bool):
+                value = str(value)
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # text that looks like a formula stays text
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+
+def read_kumu_csv(
+    connections: bytes | str | None = None, elements: bytes | str | None = None
+) -> tuple[GMap, list[Problem]]:
+    """The two Kumu tables as CSV; either may be missing (a connections CSV alone implies its elements)."""
+    if connections is None and elements is None:
+        raise FormatError("No CSV file given.")
+    etable = Table.from_rows("Elements", read_csv_rows(elements)) if elements is not None else None
+    ctable = Table.from_rows("Connections", read_csv_rows(connections)) if connections is not None else None
+    if ctable is not None and not ctable.is_connections():
+        if ctable.is_elements() and etable is None:
+            etable, ctable = Table("Elements", ctable.header, ctable.rows), None
+        else:
+            raise FormatError('The connections CSV needs "From" and "To" columns in its first row.')
+    return tables_to_gmap(etable, ctable)
+
+
+def read_kumu_csv_files(*paths: str) -> tuple[GMap, list[Problem]]:
+    """One or two CSV files (elements and/or connections, told apart by their headers)."""
+    return read_kumu_csv_tables([(str(p), read_path(p)) for p in paths])
+
+
+def read_kumu_csv_tables(files: list[tuple[str, bytes]]) -> tuple[GMap, list[Problem]]:
+    elements: bytes | None = None
+    connections: bytes | None = None
+    for filename, content in files:
+        table = Table.from_rows(filename, read_csv_rows(content))
+        if table.is_connections() and connections is None:
+            connections = content
+        elif table.is_elements() and elements is None:
+            elements = content
+        else:
+            raise FormatError(
+                f"{filename}: neither an elements table (a Label column) nor a connections table "
+                "(From and To columns), or a second table of the same kind."
+            )
+    return read_kumu_csv(connections=connections, elements=elements)
+
+
+def read_kumu_csv_zip(data: bytes) -> tuple[GMap, list[Problem]]:
+    data = as_bytes(data)
+    with open_zip(data) as archive:
+        files = [
+            (info.filename, read_zip_member(archive, info))
+            for info in archive.infolist()
+            if info.filename.casefold().endswith(".csv") and not info.filename.startswith("__MACOSX/")
+        ]
+    if not files:
+        raise FormatError("The zip holds no CSV file.")
+    if len(files) > 2:
+        raise FormatError("The zip should hold two CSV files: elements and connections.")
+    return read_kumu_csv_tables(files)
+
+
+def write_kumu_csv(gmap: GMap) -> tuple[bytes, bytes]:
+    """(elements.csv, connections.csv)."""
+    element_rows, connection_rows = gmap_to_tables(gmap)
+    return write_csv(element_rows), write_csv(connection_rows)
+
+
+def write_kumu_csv_zip(gmap: GMap) -> bytes:
+    """A zip of elements.csv and connections.csv (fixed timestamps, so the same map gives the same bytes)."""
+    elements, connections = write_kumu_csv(gmap)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in (("elements.csv", elements), ("connections.csv", connections)):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()

@@ -1,0 +1,155 @@
+"""Reads of the map pillar. Partner users see only their own perspectives (and what is in them);
+the programme team sees every perspective of its programme's maps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from konbit.core.access import Access
+
+from . import graph
+from .models import AnalysisResult, Connection, Element, Map, Perspective, Snapshot
+
+
+def _get(qs: QuerySet[Any], pk: int) -> Any:
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+def map_list(*, access: Access) -> QuerySet[Map]:
+    """Every map of the programme. For a partner user the counts cover only its own perspectives."""
+    qs = Map.objects.filter(program=access.program)
+    if access.is_partner:
+        own = Q(perspectives__organization_id=access.membership.organization_id or 0)
+        return qs.annotate(
+            element_count=Count("perspectives__elements", filter=own, distinct=True),
+            connection_count=Count("perspectives__connections", filter=own, distinct=True),
+        ).order_by("name")
+    return qs.annotate(
+        element_count=Count("elements", filter=Q(elements__deleted_at__isnull=True), distinct=True),
+        connection_count=Count("connections", filter=Q(connections__deleted_at__isnull=True), distinct=True),
+    ).order_by("name")
+
+
+def map_get(*, access: Access, pk: int) -> Map:
+    return _get(Map.objects.filter(program=access.program), pk)
+
+
+def perspective_list(*, access: Access, map: Map) -> QuerySet[Perspective]:
+    qs = Perspective.objects.filter(program=access.program, map=map).select_related("organization")
+    if access.is_partner:
+        qs = qs.filter(organization_id=access.membership.organization_id or 0)
+    return qs.annotate(
+        connection_count=Count("connections", filter=Q(connections__deleted_at__isnull=True), distinct=True)
+    ).order_by("name")
+
+
+def perspective_get(*, access: Access, map: Map, pk: int) -> Perspective:
+    return _get(perspective_list(access=access, map=map), pk)
+
+
+def visible_perspective_ids(*, access: Access, map: Map) -> list[int] | None:
+    """None means every perspective (staff); a list limits a partner user to its own."""
+    if not access.is_partner:
+        return None
+    return list(perspective_list(access=access, map=map).values_list("pk", flat=True))
+
+
+def element_list(*, access: Access, map: Map, perspective_ids: list[int] | None = None) -> QuerySet[Element]:
+    qs = Element.objects.filter(program=access.program, map=map)
+    allowed = visible_perspective_ids(access=access, map=map)
+    if allowed is not None:
+        perspective_ids = [p for p in (perspective_ids or allowed) if p in allowed]
+    if perspective_ids is not None:
+        qs = qs.filter(perspectives__in=perspective_ids).distinct()
+    return qs.select_related("organization")
+
+
+def element_get(*, access: Access, map: Map, pk: int) -> Element:
+    return _get(element_list(access=access, map=map), pk)
+
+
+def connection_list(
+    *, access: Access, map: Map, perspective_ids: list[int] | None = None
+) -> QuerySet[Connection]:
+    qs = Connection.objects.filter(program=access.program, map=map)
+    allowed = visible_perspective_ids(access=access, map=map)
+    if allowed is not None:
+        perspective_ids = [p for p in (perspective_ids or allowed) if p in allowed]
+    if perspective_ids is not None:
+        qs = qs.filter(perspective_id__in=perspective_ids)
+    return qs.select_related("source", "target", "perspective")
+
+
+def connection_get(*, access: Access, map: Map, pk: int) -> Connection:
+    return _get(connection_list(access=access, map=map), pk)
+
+
+def snapshot_list(*, access: Access, map: Map) -> QuerySet[Snapshot]:
+    return Snapshot.objects.filter(program=access.program, map=map).order_by("-taken_on", "-id")
+
+
+def snapshot_get(*, access: Access, map: Map, pk: int) -> Snapshot:
+    return _get(snapshot_list(access=access, map=map), pk)
+
+
+def to_gmap(*, access: Access, map: Map, perspective_ids: list[int] | None = None) -> graph.GMap:
+    """The map (or some perspectives of it) as plain data, in three queries."""
+    elements = list(
+        element_list(access=access, map=map, perspective_ids=perspective_ids)
+        .prefetch_related("perspectives")
+        .order_by("pk")
+    )
+    connections = list(
+        connection_list(access=access, map=map, perspective_ids=perspective_ids).order_by("pk")
+    )
+    g = graph.GMap(name=map.name, extra=dict(map.extra))
+    for e in elements:
+        attributes = dict(e.attributes)
+        if e.organization_id:
+            attributes.setdefault("partner", True)
+        g.elements.append(
+            graph.GElement(
+                id=e.key,
+                label=e.label,
+                type=e.type,
+                kind=e.kind,
+                function=e.function,
+                tags=e.tag_list,
+                description=e.description,
+                attributes=attributes,
+                position=(e.x, e.y) if e.x is not None and e.y is not None else None,
+                perspectives=sorted(p.name for p in e.perspectives.all()),
+            )
+        )
+    keys = {e.key for e in elements}
+    for c in connections:
+        if c.source.key not in keys or c.target.key not in keys:
+            continue
+        g.connections.append(
+            graph.GConnection(
+                id=c.key or str(c.pk),
+                source=c.source.key,
+                target=c.target.key,
+                type=c.type,
+                direction=c.direction,
+                sign=c.sign,
+                strength=c.strength,
+                description=c.description,
+                tags=[t.strip() for t in c.tags.split(",") if t.strip()],
+                attributes=dict(c.attributes),
+                perspective=c.perspective.name if c.perspective else "",
+            )
+        )
+    return g
+
+
+def cached_analysis(*, map: Map, perspective_key: str = "") -> AnalysisResult | None:
+    return AnalysisResult.objects.filter(
+        map=map, content_version=map.content_version, perspective_key=perspective_key
+    ).first()

@@ -1,0 +1,341 @@
+"""Every write of the map pillar. Element and connection changes bump the map's content version,
+which invalidates cached analysis results."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from konbit.core import audit
+from konbit.core.access import Access
+from konbit.core.models import AuditAction, Program
+from konbit.core.services import tenant_record_create, tenant_record_delete, tenant_record_update
+from konbit.partners.names import normalize_name
+
+from . import graph
+from .models import AnalysisResult, Connection, Element, Map, Perspective, PerspectiveKind, Snapshot
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def _touch(map: Map) -> None:
+    Map.all_objects.filter(pk=map.pk).update(content_version=F("content_version") + 1)
+    map.refresh_from_db(fields=["content_version"])
+
+
+# --- maps and perspectives ----------------------------------------------------------------------
+
+
+def map_create(*, access: Access, by: User, data: dict[str, Any]) -> Map:
+    return tenant_record_create(model=Map, program=access.program, by=by, data=data)
+
+
+def perspective_create(*, access: Access, map: Map, by: User, data: dict[str, Any]) -> Perspective:
+    if access.is_partner:
+        # A partner user draws its own view: always its organisation's, always private.
+        data = {
+            **data,
+            "kind": PerspectiveKind.PARTNER,
+            "organization": access.organization,
+            "is_private": True,
+        }
+    return tenant_record_create(model=Perspective, program=access.program, by=by, data={"map": map, **data})
+
+
+# --- elements and connections -------------------------------------------------------------------
+
+
+def element_create(
+    *, access: Access, map: Map, by: User, data: dict[str, Any], perspectives: Iterable[Perspective] = ()
+) -> Element:
+    element = tenant_record_create(
+        model=Element, program=access.program, by=by, data={"map": map, "key": new_key(), **data}
+    )
+    element.perspectives.set(list(perspectives))
+    _touch(map)
+    return element
+
+
+def element_update(
+    *, element: Element, by: User, data: dict[str, Any], expected_version: int | None = None
+) -> dict[str, list[Any]]:
+    changes = tenant_record_update(instance=element, by=by, data=data, expected_version=expected_version)
+    if changes:
+        _touch(element.map)
+    return changes
+
+
+def element_delete(*, element: Element, by: User) -> None:
+    """The element and its connections go to the trash together (restoring brings back the element)."""
+    with transaction.atomic():
+        for connection in Connection.objects.filter(map=element.map).filter(
+            source=element
+        ) | Connection.objects.filter(map=element.map, target=element):
+            tenant_record_delete(instance=connection, by=by)
+        tenant_record_delete(instance=element, by=by)
+    _touch(element.map)
+
+
+def connection_create(*, access: Access, map: Map, by: User, data: dict[str, Any]) -> Connection:
+    if data["source"].map_id != map.pk or data["target"].map_id != map.pk:
+        raise ValidationError(_("Both ends must be elements of this map."))
+    connection = tenant_record_create(
+        model=Connection, program=access.program, by=by, data={"map": map, "key": new_key(), **data}
+    )
+    if connection.perspective_id:
+        connection.perspective.elements.add(connection.source, connection.target)  # type: ignore[union-attr]
+    _touch(map)
+    return connection
+
+
+def connection_update(
+    *, connection: Connection, by: User, data: dict[str, Any], expected_version: int | None = None
+) -> dict[str, list[Any]]:
+    changes = tenant_record_update(instance=connection, by=by, data=data, expected_version=expected_version)
+    if changes:
+        _touch(connection.map)
+    return changes
+
+
+def connection_delete(*, connection: Connection, by: User) -> None:
+    tenant_record_delete(instance=connection, by=by)
+    _touch(connection.map)
+
+
+@transaction.atomic
+def positions_save(*, access: Access, map: Map, positions: dict[str, tuple[float, float]]) -> int:
+    """Store laid-out positions (element key → x, y). Positions are not analysed: no version bump."""
+    elements = list(Element.objects.filter(program=access.program, map=map, key__in=list(positions)))
+    for element in elements:
+        element.x, element.y = positions[element.key]
+    Element.objects.bulk_update(elements, ["x", "y"], batch_size=2000)
+    return len(elements)
+
+
+@transaction.atomic
+def element_merge(*, access: Access, keep: Element, merge: Element, by: User) -> int:
+    """Fold a duplicate element into another (e.g. the same actor drawn by two partners): its
+    connections and perspectives move over, the duplicate goes to the trash. Returns connections moved."""
+    if keep.pk == merge.pk or keep.map_id != merge.map_id or keep.program_id != access.program.pk:
+        raise ValidationError(_("Choose two different elements of the same map."))
+    moved = Connection.objects.filter(map=keep.map, source=merge).update(source=keep)
+    moved += Connection.objects.filter(map=keep.map, target=merge).update(target=keep)
+    keep.perspectives.add(*merge.perspectives.all())
+    if not keep.organization_id and merge.organization_id:
+        tenant_record_update(instance=keep, by=by, data={"organization": merge.organization})
+    tenant_record_delete(instance=merge, by=by)
+    audit.record(
+        program=access.program,
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=keep,
+        changes={"merged": [merge.label, keep.label]},
+    )
+    _touch(keep.map)
+    return moved
+
+
+# --- a partner's own view -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_view_save(
+    *, access: Access, perspective: Perspective, by: User, ties: list[dict[str, Any]]
+) -> int:
+    """The simple form for partners: 'which organisations do you work with, how, how strongly?'.
+    Replaces the perspective's connections from the partner's own element with `ties`
+    (each: name, type, strength 1–3, direction). Names are matched to elements of this
+    perspective by normalized label; facilitators merge them with other perspectives' elements later."""
+    map = perspective.map
+    own_org = perspective.organization
+    own_label = own_org.name if own_org else perspective.name
+    elements = {normalize_name(e.label): e for e in perspective.elements.all()}
+    own = elements.get(normalize_name(own_label))
+    if own is None:
+        own = element_create(
+            access=access,
+            map=map,
+            by=by,
+            data={"label": own_label, "organization": own_org, "kind": "actor"},
+            perspectives=[perspective],
+        )
+        elements[normalize_name(own_label)] = own
+    for connection in Connection.objects.filter(perspective=perspective, source=own):
+        tenant_record_delete(instance=connection, by=by)
+    count = 0
+    for tie in ties:
+        key = normalize_name(tie["name"])
+        if not key or key == normalize_name(own_label):
+            continue
+        other = elements.get(key)
+        if other is None:
+            other = element_create(
+                access=access,
+                map=map,
+                by=by,
+                data={"label": tie["name"].strip(), "kind": "actor"},
+                perspectives=[perspective],
+            )
+            elements[key] = other
+        connection_create(
+            access=access,
+            map=map,
+            by=by,
+            data={
+                "source": own,
+                "target": other,
+                "type": tie.get("type") or "cooperation",
+                "direction": tie.get("direction") or graph.MUTUAL,
+                "strength": float(tie.get("strength") or 1),
+                "perspective": perspective,
+            },
+        )
+        count += 1
+    _touch(map)
+    return count
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
+    """Create a map from plain data (a file already read and checked). Bulk inserts; one audit line."""
+    map = tenant_record_create(
+        model=Map,
+        program=access.program,
+        by=by,
+        data={"name": name or gmap.name or _("Imported map"), "extra": gmap.extra},
+    )
+    now = timezone.now()
+    common = {
+        "program": access.program,
+        "map": map,
+        "created_by": by,
+        "updated_by": by,
+        "created_at": now,
+        "updated_at": now,
+    }
+    perspective_names = sorted(
+        {p for e in gmap.elements for p in e.perspectives}
+        | {c.perspective for c in gmap.connections if c.perspective}
+    )
+    perspectives = {
+        name: Perspective.objects.create(name=name, kind=PerspectiveKind.OTHER, is_private=False, **common)
+        for name in perspective_names
+    }
+    elements = [
+        Element(
+            key=e.id or new_key(),
+            label=e.label[:300],
+            kind=e.kind if e.kind in {"actor", "factor"} else "actor",
+            type=e.type[:100],
+            function=e.function if e.function in {"core", "supporting", "rules"} else "",
+            tags=", ".join(e.tags)[:500],
+            description=e.description,
+            attributes=e.attributes,
+            x=e.position[0] if e.position else None,
+            y=e.position[1] if e.position else None,
+            **common,
+        )
+        for e in gmap.elements
+    ]
+    Element.objects.bulk_create(elements, batch_size=2000)
+    by_key = {e.key: e for e in elements}
+    through = Element.perspectives.through
+    links = [
+        through(element_id=by_key[e.id].pk, perspective_id=perspectives[p].pk)
+        for e in gmap.elements
+        for p in e.perspectives
+        if p in perspectives
+    ]
+    connections = []
+    for c in gmap.connections:
+        if c.source not in by_key or c.target not in by_key:
+            continue
+        perspective = perspectives.get(c.perspective) if c.perspective else None
+        connections.append(
+            Connection(
+                key=c.id or new_key(),
+                source=by_key[c.source],
+                target=by_key[c.target],
+                type=c.type[:30],
+                direction=c.direction if c.direction in graph.DIRECTIONS else graph.DIRECTED,
+                sign=c.sign if c.sign in graph.SIGNS else graph.NO_SIGN,
+                strength=c.strength,
+                description=c.description,
+                tags=", ".join(c.tags)[:500],
+                attributes=c.attributes,
+                perspective=perspective,
+                **common,
+            )
+        )
+        if perspective is not None:
+            links.append(through(element_id=by_key[c.source].pk, perspective_id=perspective.pk))
+            links.append(through(element_id=by_key[c.target].pk, perspective_id=perspective.pk))
+    Connection.objects.bulk_create(connections, batch_size=2000)
+    through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
+    audit.record(
+        program=access.program,
+        actor=by,
+        action=AuditAction.CREATE,
+        instance=map,
+        changes={"imported": [None, f"{len(elements)} elements, {len(connections)} connections"]},
+    )
+    return map
+
+
+# --- analysis and snapshots ---------------------------------------------------------------------
+
+
+def analysis_store(
+    *, program: Program, map: Map, perspective_key: str, result: dict[str, Any]
+) -> AnalysisResult:
+    row, _created = AnalysisResult.objects.update_or_create(
+        map=map,
+        content_version=map.content_version,
+        perspective_key=perspective_key,
+        defaults={"program": program, "result": result},
+    )
+    AnalysisResult.objects.filter(map=map).exclude(content_version=map.content_version).delete()
+    return row
+
+
+@transaction.atomic
+def snapshot_create(
+    *,
+    access: Access,
+    map: Map,
+    by: User,
+    name: str,
+    taken_on: datetime.date,
+    gmap: graph.GMap,
+    figures: dict[str, Any],
+) -> Snapshot:
+    data = {
+        "elements": [
+            {"id": e.id, "label": e.label, "partner": bool(e.attributes.get("partner"))}
+            for e in gmap.elements
+        ],
+        "connections": [
+            {"from": c.source, "to": c.target, "direction": c.direction, "perspective": c.perspective}
+            for c in gmap.connections
+        ],
+    }
+    snapshot: Snapshot = tenant_record_create(
+        model=Snapshot, program=access.program, by=by, data={"map": map, "name": name, "taken_on": taken_on}
+    )
+    Snapshot.all_objects.filter(pk=snapshot.pk).update(data=data, figures=figures)
+    snapshot.data, snapshot.figures = data, figures
+    return snapshot

@@ -1,0 +1,324 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from konbit.core import audit
+from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.models import AuditAction
+from konbit.core.roles import Action
+from konbit.core.services import ConflictError, tenant_record_delete, tenant_record_update
+
+from .. import selectors, services
+from ..forms import MapForm, SnapshotForm
+from ..models import Element, ElementKind, MarketFunction
+from .common import analysis_for, perspective_ids_param
+
+PAGE_SIZE = 100
+ID = 987654321  # a placeholder id, replaced by "{id}" in address templates
+
+
+def url_template(name: str, **kwargs: Any) -> str:
+    return reverse(name, kwargs=kwargs).replace(str(ID), "{id}")
+
+
+@program_view(Action.MAP_VIEW)
+def map_list(request: HttpRequest, program: str) -> HttpResponse:
+    access = access_for(request)
+    return render(request, "maps/map_list.html", {"maps": selectors.map_list(access=access)})
+
+
+@program_view(Action.MAP_CHANGE)
+def map_create(request: HttpRequest, program: str) -> HttpResponse:
+    access = access_for(request)
+    form = MapForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        map = services.map_create(access=access, by=acting_user(request), data=form.changed_data_dict())
+        messages.success(request, _("Map created. Add elements and connections, or import a file."))
+        return redirect("map_detail", program=access.program.slug, pk=map.pk)
+    return render(request, "maps/map_form.html", {"form": form})
+
+
+@program_view(Action.MAP_CHANGE)
+def map_edit(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    form = MapForm(request.POST or None, instance=map)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            tenant_record_update(
+                instance=map,
+                by=acting_user(request),
+                data=form.changed_data_dict(),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ConflictError as exc:
+            conflict = exc.current
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("map_detail", program=access.program.slug, pk=map.pk)
+    return render(request, "maps/map_form.html", {"form": form, "map": map, "conflict": conflict})
+
+
+@require_POST
+@program_view(Action.MAP_CHANGE)
+def map_delete(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    tenant_record_delete(instance=map, by=acting_user(request))
+    messages.success(
+        request, _("“%(name)s” moved to the trash. An owner can restore it.") % {"name": map.name}
+    )
+    return redirect("map_list", program=access.program.slug)
+
+
+@program_view(Action.MAP_VIEW)
+def map_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    """The WebGL map view. The page itself is light; the graph comes from map_data as JSON."""
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    perspectives = selectors.perspective_list(access=access, map=map)
+    return render(
+        request,
+        "maps/map_detail.html",
+        {
+            "map": map,
+            "perspectives": perspectives,
+            "kinds": ElementKind.choices,
+            "functions": [c for c in MarketFunction.choices if c[0]],
+            "data_url": reverse("map_data", kwargs={"program": access.program.slug, "pk": map.pk}),
+            "positions_url": reverse("map_positions", kwargs={"program": access.program.slug, "pk": map.pk}),
+        },
+    )
+
+
+@program_view(Action.MAP_VIEW)
+def map_data(request: HttpRequest, program: str, pk: int) -> JsonResponse:
+    """Compact arrays for the map view: a 10,000-element map is a few hundred kilobytes."""
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    perspective_ids = perspective_ids_param(request)
+    elements = list(
+        selectors.element_list(access=access, map=map, perspective_ids=perspective_ids)
+        .order_by("pk")
+        .values_list("pk", "key", "label", "kind", "function", "type", "tags", "x", "y", "organization_id")
+    )
+    index = {row[0]: i for i, row in enumerate(elements)}
+    perspective_rows = list(selectors.perspective_list(access=access, map=map).values_list("pk", "name"))
+    p_index = {pk: i for i, (pk, _name) in enumerate(perspective_rows)}
+    element_perspectives: dict[int, list[int]] = {}
+    through = Element.perspectives.through
+    for element_id, perspective_id in through.objects.filter(
+        element__map=map, perspective_id__in=list(p_index)
+    ).values_list("element_id", "perspective_id"):
+        if element_id in index:
+            element_perspectives.setdefault(element_id, []).append(p_index[perspective_id])
+    edges = [
+        [index[s], index[t], direction, sign, type_, p_index.get(p, -1) if p else -1, strength]
+        for s, t, direction, sign, type_, p, strength in selectors.connection_list(
+            access=access, map=map, perspective_ids=perspective_ids
+        )
+        .order_by("pk")
+        .values_list("source_id", "target_id", "direction", "sign", "type", "perspective_id", "strength")
+        if s in index and t in index
+    ]
+    slug = access.program.slug
+    return JsonResponse(
+        {
+            "version": map.content_version,
+            "perspectives": [name for _pk, name in perspective_rows],
+            "nodes": [
+                [key, label, kind, function, type_, tags, x, y, org, element_perspectives.get(pk, []), pk]
+                for pk, key, label, kind, function, type_, tags, x, y, org in elements
+            ],
+            "edges": edges,
+            # Address templates for the side panel; the map view replaces {id}.
+            "partner_url": url_template("organization_detail", program=slug, pk=ID),
+            "element_url": url_template("element_edit", program=slug, pk=map.pk, element=ID),
+        }
+    )
+
+
+@require_POST
+@program_view(Action.MAP_CHANGE)
+def map_positions(request: HttpRequest, program: str, pk: int) -> JsonResponse:
+    """Save laid-out positions sent by the map view: {"positions": {key: [x, y], …}}."""
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    try:
+        payload = json.loads(request.body or b"{}")
+        positions = {
+            str(k): (float(v[0]), float(v[1]))
+            for k, v in payload.get("positions", {}).items()
+            if isinstance(v, list | tuple) and len(v) == 2
+        }
+    except (ValueError, TypeError, AttributeError):
+        return JsonResponse({"error": _("Positions must be {key: [x, y]}.")}, status=400)
+    saved = services.positions_save(access=access, map=map, positions=positions)
+    return JsonResponse({"saved": saved})
+
+
+ELEMENT_SORTS = {"label", "degree", "betweenness", "closeness", "pagerank", "constraint", "community"}
+
+
+@program_view(Action.MAP_VIEW)
+def map_table(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    """The same map as sortable tables (for people who prefer lists and for screen readers)."""
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    perspective_ids = perspective_ids_param(request)
+    query = request.GET.get("q", "").strip().casefold()
+    metrics: dict[str, dict[str, Any]] = {}
+    summary: dict[str, Any] = {}
+    if access.can(Action.MAP_ANALYSE):
+        result = analysis_for(access=access, map=map, perspective_ids=perspective_ids)
+        metrics = {row["id"]: row for row in result.get("elements", [])}
+        summary = result.get("map", {})
+    rows = []
+    for element in selectors.element_list(access=access, map=map, perspective_ids=perspective_ids).order_by(
+        "label"
+    ):
+        if query and query not in element.label.casefold():
+            continue
+        rows.append({"element": element, **metrics.get(element.key, {})})
+    sort = request.GET.get("sort", "label")
+    field = sort.lstrip("-")
+    if field in ELEMENT_SORTS and field != "label":
+        rows.sort(key=lambda r: (r.get(field) is None, r.get(field) or 0), reverse=not sort.startswith("-"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.GET.get("format") == "csv":
+        return _metrics_csv(access.program.slug, map.name, rows, request)
+    return render(
+        request,
+        "maps/map_table.html",
+        {
+            "map": map,
+            "page": page,
+            "summary": summary,
+            "sort": sort,
+            "query": request.GET.get("q", ""),
+            "perspectives": selectors.perspective_list(access=access, map=map),
+            "chosen": perspective_ids or [],
+        },
+    )
+
+
+def _csv_safe(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def _metrics_csv(slug: str, name: str, rows: list[dict[str, Any]], request: HttpRequest) -> HttpResponse:
+    columns = [
+        "degree",
+        "in_degree",
+        "out_degree",
+        "betweenness",
+        "closeness",
+        "pagerank",
+        "constraint",
+        "community",
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["label", "type", *columns])
+    for row in rows:
+        element = row["element"]
+        writer.writerow(
+            [_csv_safe(element.label), _csv_safe(element.type), *(row.get(c, "") for c in columns)]
+        )
+    access = access_for(request)
+    audit.record(
+        program=access.program,
+        actor=acting_user(request),
+        action=AuditAction.EXPORT,
+        object_repr=f"{name} metrics.csv ({len(rows)} rows)",
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-map-metrics.csv"'
+    return response
+
+
+@program_view(Action.MAP_ANALYSE)
+def map_analysis(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    perspective_ids = perspective_ids_param(request)
+    result = analysis_for(access=access, map=map, perspective_ids=perspective_ids)
+    labels = dict(selectors.element_list(access=access, map=map).values_list("key", "label"))
+    elements = result.get("elements", [])
+    top = {
+        metric: sorted(
+            (e for e in elements if e.get(metric) is not None),
+            key=lambda e: e[metric],
+            reverse=metric != "constraint",
+        )[:10]
+        for metric in ("betweenness", "pagerank", "degree", "constraint")
+    }
+    return render(
+        request,
+        "maps/map_analysis.html",
+        {
+            "map": map,
+            "summary": result.get("map", {}),
+            "top": top,
+            "loops": result.get("loops", {}),
+            "gaps": result.get("gaps", {}),
+            "suggestions": result.get("suggestions", []),
+            "labels": labels,
+            "perspectives": selectors.perspective_list(access=access, map=map),
+            "chosen": perspective_ids or [],
+        },
+    )
+
+
+@program_view(Action.MAP_CHANGE)
+def snapshot_list(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    form = SnapshotForm(request.POST or None, initial={"taken_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        gmap = selectors.to_gmap(access=access, map=map)
+        figures = analysis_for(access=access, map=map, perspective_ids=None)
+        services.snapshot_create(
+            access=access,
+            map=map,
+            by=acting_user(request),
+            name=form.cleaned_data["name"],
+            taken_on=form.cleaned_data["taken_on"],
+            gmap=gmap,
+            figures={
+                "map": figures.get("map", {}),
+                "elements": {e["id"]: e for e in figures.get("elements", [])},
+            },
+        )
+        messages.success(request, _("Snapshot taken."))
+        return redirect("snapshot_list", program=access.program.slug, pk=map.pk)
+    snapshots = list(selectors.snapshot_list(access=access, map=map).defer("data"))
+    comparison = None
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    if a.isdigit() and b.isdigit():
+        from ..snapshots import compare_snapshots
+
+        first = selectors.snapshot_get(access=access, map=map, pk=int(a))
+        second = selectors.snapshot_get(access=access, map=map, pk=int(b))
+        comparison = compare_snapshots(first.data, first.figures, second.data, second.figures)
+        comparison["first"], comparison["second"] = first, second
+    return render(
+        request,
+        "maps/snapshot_list.html",
+        {"map": map, "snapshots": snapshots, "form": form, "comparison": comparison},
+    )
