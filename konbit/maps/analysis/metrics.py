@@ -33,7 +33,6 @@ LEIDEN_ITERATIONS = 2
 # The exact diameter search may visit this many vertices and edges (breadth-first searches × the
 # component's size) — about 3 s; every component of up to 5,000 elements and 25,000 connections fits.
 DIAMETER_WORK = 300_000_000
-DIAMETER_SWEEPS = 4
 
 _RNG_LOCK = threading.Lock()
 
@@ -200,41 +199,62 @@ def diameter(undirected: ig.Graph, component: Sequence[int]) -> tuple[int, bool]
     """The diameter of one connected component of the undirected view (the longest shortest path
     between two of its elements, ignoring directions; 0 for a lone element), and whether it is exact.
 
-    iFUB (Crescenzi et al. 2013): a breadth-first search from the best-connected element u sorts the
-    others by their distance i from u. Any two elements within distance i of u are at most 2i apart,
-    so once the eccentricities of all elements farther than i are known, the diameter is the largest
-    of them or at most 2i; the search stops when the largest eccentricity found reaches 2i. A few
-    sweeps (search from the farthest element found, repeatedly) give a good lower bound first.
+    iFUB with a 4-sweep start (Crescenzi et al. 2013): a breadth-first search from a central element u
+    sorts the others by their distance i from u. Any two elements within distance i of u are at most
+    2i apart, so once the eccentricities of all elements farther than i are known, the diameter is the
+    largest of them or at most 2i; the search stops when the largest eccentricity found reaches 2i.
 
-    On a large power-law map the last level is thousands of elements, each a full search: when a level
-    would take the work past DIAMETER_WORK, the sweeps' lower bound is returned, marked not exact (on
-    power-law and random networks it is usually the diameter).
+    On a large power-law map the outer level can be thousands of elements, each a full search: when the
+    levels still to search exceed DIAMETER_WORK, the sweeps' lower bound is returned at once, marked
+    not exact (on power-law and random networks it is usually the diameter, or one less).
     """
     size = len(component)
     if size <= 1:
         return 0, True
     sub = undirected if size == undirected.vcount() else undirected.induced_subgraph(component)
+
+    def search(v: int) -> list[int]:
+        return [int(d) for d in sub.distances(source=[v])[0]]
+
+    def farthest(distance: list[int]) -> tuple[int, int]:
+        """The farthest element and the distance to it (the source's eccentricity)."""
+        reach = max(distance)
+        return distance.index(reach), reach
+
+    def middle(a: int, b: int) -> int:
+        path = sub.get_shortest_path(a, b)
+        return int(path[len(path) // 2])
+
+    # 4-sweep: sweep twice from the best-connected element, then twice from the middle of the longest
+    # path found. Every eccentricity met is a lower bound. The centre is the middle of the last path
+    # or the best-connected element, whichever leaves fewer elements to search.
     degree = sub.degree()
-    centre = max(range(size), key=lambda v: (degree[v], -v))
-    distance = [int(d) for d in sub.distances(source=[centre])[0]]
-    radius = max(distance)
-    lower = radius
-    far = distance.index(radius)
-    for _ in range(DIAMETER_SWEEPS):
-        sweep = sub.distances(source=[far])[0]
-        reach = int(max(sweep))
-        lower = max(lower, reach)
-        far = sweep.index(reach)
-    levels: list[list[int]] = [[] for _ in range(radius + 1)]
-    for v, d in enumerate(distance):
-        levels[d].append(v)
-    searches_left = max(1, DIAMETER_WORK // (size + sub.ecount()))
-    level = radius
-    while lower < 2 * level:
-        fringe = levels[level]
-        if len(fringe) > searches_left:
-            return lower, False
-        searches_left -= len(fringe)
+    hub = search(max(range(size), key=lambda v: (degree[v], -v)))
+    a, lower = farthest(hub)
+    b, reach = farthest(search(a))
+    lower = max(lower, reach)
+    a, reach = farthest(search(middle(a, b)))
+    lower = max(lower, reach)
+    b, reach = farthest(search(a))
+    lower = max(lower, reach)
+
+    def outer_levels(distance: list[int]) -> list[list[int]]:
+        """The elements farther than lower/2 from the centre, by distance, farthest first."""
+        radius = max(distance)
+        levels: list[list[int]] = [[] for _ in range(radius + 1)]
+        for v, d in enumerate(distance):
+            levels[d].append(v)
+        return [levels[i] for i in range(radius, lower // 2, -1)]
+
+    outer = min(outer_levels(hub), outer_levels(search(middle(a, b))), key=lambda ls: sum(map(len, ls)))
+    # Those levels must all be searched (fewer if lower grows): give up at once when they exceed the
+    # budget rather than spend it.
+    if sum(map(len, outer)) > DIAMETER_WORK // (size + sub.ecount()):
+        return lower, False
+    level = lower // 2 + len(outer)  # the distance of outer[0]
+    for fringe in outer:
+        if lower >= 2 * level:
+            break
         lower = max(lower, int(max(sub.eccentricity(vertices=fringe))))
         level -= 1
     return lower, True
