@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", maps.map_detail, name="map_detail"),
     path("<int:pk>/data.json", maps.map_data, name="map_data"),
     path("<int:pk>/positions/", maps.map_positions, name="map_positions"),
+    path("<int:pk>/metrics.json", maps.map_metrics, name="map_metrics"),
     path("<int:pk>/edit/", maps.map_edit, name="map_edit"),
     path("<int:pk>/delete/", maps.map_delete, name="map_delete"),
     path("<int:pk>/table/", maps.map_table, name="map_table"),

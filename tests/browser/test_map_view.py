@@ -55,4 +55,9 @@ def test_map_view_draws_the_map_finds_an_element_and_opens_its_panel(
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.get_by_label("Rules and regulation").uncheck()
     page.get_by_role("button", name="Show all").click()
+    # Sizing and colouring by the analysis fetches the element figures once.
+    with page.expect_response(lambda r: r.url.endswith("/metrics.json") and r.status == 200):
+        page.get_by_label("Size by").select_option("betweenness")
+    page.get_by_label("Colour by").select_option("community")
+    expect(page.locator("#map-status")).to_have_text("40 · 40")
     assert errors == []

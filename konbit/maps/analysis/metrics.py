@@ -124,7 +124,7 @@ def closeness(
     v (igraph's average_path_length(unconn=True); following directions in a directed map), None when
     there are no such pairs — and {"method", "sources"}.
 
-    Exact: a breadth-first search from every element. Sampled (when betweenness is sampled): a
+    Exact: a breadth-first search from every element. Sampled: a
     weak component larger than CLOSENESS_PIVOTS elements is searched from CLOSENESS_PIVOTS random
     pivots in it, and r − 1 and Σ d(u, v) are scaled up from the pivots that reach v (Eppstein & Wang's
     estimator); smaller components, and elements that fewer than CLOSENESS_MIN_HITS pivots reach, are
@@ -146,16 +146,28 @@ def closeness(
     total_distance = 0.0
     total_pairs = 0.0
 
+    # In an undirected map, the elements that reach v are the rest of its component.
+    reaches: list[int] | None = None
+    if not graph.is_directed():
+        reaches = [0] * n
+        for comp in components:
+            for v in comp:
+                reaches[v] = len(comp) - 1
+
     def exact_part(vertices: list[int] | None) -> None:
         nonlocal total_distance, total_pairs
-        normalised = graph.closeness(vertices=vertices, mode=mode, normalized=True)
-        raw = graph.closeness(vertices=vertices, mode=mode, normalized=False)
-        for v, a, b in zip(range(n) if vertices is None else vertices, normalised, raw, strict=True):
-            if b > 0:  # NaN when nobody reaches v
-                reach = round(a / b)  # a = reach / Σd, b = 1 / Σd
-                values[v] = a * reach / (n - 1)
+        order = range(n) if vertices is None else vertices
+        inverse = graph.closeness(vertices=vertices, mode=mode, normalized=False)  # 1 / Σd, NaN if none
+        if reaches is not None:
+            reach = [reaches[v] for v in order]
+        else:  # igraph does not return the reach; normalised closeness is reach / Σd
+            normalised = graph.closeness(vertices=vertices, mode=mode, normalized=True)
+            reach = [round(a / b) if b > 0 else 0 for a, b in zip(normalised, inverse, strict=True)]
+        for v, r, b in zip(order, reach, inverse, strict=True):
+            if b > 0:
+                values[v] = r * r * b / (n - 1)
                 total_distance += round(1 / b)
-                total_pairs += reach
+                total_pairs += r
 
     if small is None or small:
         exact_part(small)

@@ -86,7 +86,9 @@ def analyze(
     close, average_path, close_info = metrics.closeness(
         graph,
         components,
-        exact=between_info["method"] == "exact",
+        # Exact in the regime where everything is (or when exact betweenness, which costs more, is asked).
+        exact=betweenness == "exact"
+        or (betweenness == "auto" and n <= metrics.EXACT_BETWEENNESS_MAX_ELEMENTS),
         rng=random.Random(f"closeness-{seed}"),  # noqa: S311
     )
     largest = max(components, key=len) if components else []

@@ -81,17 +81,50 @@ async function start() {
   });
 
   const sizeBy = document.getElementById("map-size");
-  function applySizes() {
-    let max = 1;
+  const colourBy = document.getElementById("map-colour");
+  let metrics = null; // figures from the analysis, fetched the first time they are asked for
+  async function loadMetrics() {
+    if (metrics || !root.dataset.metrics) return metrics;
+    status.textContent = "…";
+    const result = await fetch(root.dataset.metrics, { credentials: "same-origin" });
+    if (!result.ok) return null;
+    const raw = await result.json();
+    metrics = {};
+    raw.keys.forEach((key, i) => {
+      metrics[key] = { betweenness: raw.betweenness[i], pagerank: raw.pagerank[i], community: raw.community[i] };
+    });
+    status.textContent = `${graph.order} · ${graph.size}`;
+    return metrics;
+  }
+  function value(node, by) {
+    if (by === "degree") return graph.degree(node);
+    return (metrics && metrics[node] && metrics[node][by]) || 0;
+  }
+  async function applySizes() {
+    const by = sizeBy ? sizeBy.value : "degree";
+    if (by === "betweenness" || by === "pagerank") await loadMetrics();
+    let max = 0;
     graph.forEachNode((node) => {
-      max = Math.max(max, graph.degree(node));
+      max = Math.max(max, value(node, by));
     });
     graph.forEachNode((node) => {
-      const size = sizeBy && sizeBy.value === "none" ? 4 : 3 + 12 * Math.sqrt(graph.degree(node) / max);
+      const size = by === "none" || max === 0 ? 4 : 3 + 12 * Math.sqrt(value(node, by) / max);
       graph.setNodeAttribute(node, "size", size);
     });
   }
-  applySizes();
+  const PALETTE = ["#0172ad", "#2e7d32", "#8e24aa", "#b26a00", "#c62828", "#00838f", "#6d4c41", "#ad1457", "#558b2f", "#37474f"];
+  async function applyColours() {
+    const byCommunity = colourBy && colourBy.value === "community";
+    if (byCommunity) await loadMetrics();
+    graph.forEachNode((node, a) => {
+      let colour = a.kind === "factor" ? FACTOR_COLOR : FUNCTION_COLORS[a.fn] || FUNCTION_COLORS[""];
+      if (byCommunity && metrics && metrics[node] && metrics[node].community !== null) {
+        colour = PALETTE[metrics[node].community % PALETTE.length];
+      }
+      graph.setNodeAttribute(node, "color", colour);
+    });
+  }
+  await applySizes();
 
   const big = graph.order > 2000;
   if (missing > 0 && !big) {
@@ -156,8 +189,12 @@ async function start() {
     readFilters();
     renderer.refresh();
   });
-  sizeBy?.addEventListener("change", () => {
-    applySizes();
+  sizeBy?.addEventListener("change", async () => {
+    await applySizes();
+    renderer.refresh();
+  });
+  colourBy?.addEventListener("change", async () => {
+    await applyColours();
     renderer.refresh();
   });
 

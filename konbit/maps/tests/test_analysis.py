@@ -349,6 +349,7 @@ def test_sampling_that_would_need_every_source_is_exact_and_says_so():
     gmap = _power_law_map(2000, False)
     result = analyze(gmap, betweenness="sampled", epsilon=0.05)  # ⌈ln(40000/0.1)/0.005⌉ > 2000
     assert result["map"]["betweenness"] == {"method": "exact", "sources": 2000, "epsilon": 0.0, "delta": 0.0}
+    assert result["map"]["estimated"] == ["average_path_length", "closeness"]
 
 
 def test_auto_samples_above_5000_elements():

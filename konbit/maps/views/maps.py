@@ -100,6 +100,9 @@ def map_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
             "functions": [c for c in MarketFunction.choices if c[0]],
             "data_url": reverse("map_data", kwargs={"program": access.program.slug, "pk": map.pk}),
             "positions_url": reverse("map_positions", kwargs={"program": access.program.slug, "pk": map.pk}),
+            "metrics_url": reverse("map_metrics", kwargs={"program": access.program.slug, "pk": map.pk})
+            if access.can(Action.MAP_ANALYSE)
+            else "",
         },
     )
 
@@ -147,6 +150,24 @@ def map_data(request: HttpRequest, program: str, pk: int) -> JsonResponse:
             # Address templates for the side panel; the map view replaces {id}.
             "partner_url": url_template("organization_detail", program=slug, pk=ID),
             "element_url": url_template("element_edit", program=slug, pk=map.pk, element=ID),
+        }
+    )
+
+
+@program_view(Action.MAP_ANALYSE)
+def map_metrics(request: HttpRequest, program: str, pk: int) -> JsonResponse:
+    """Per-element figures for sizing and colouring the map view (from the cached analysis)."""
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    result = analysis_for(access=access, map=map, perspective_ids=perspective_ids_param(request))
+    rows = result.get("elements", [])
+    return JsonResponse(
+        {
+            "keys": [r["id"] for r in rows],
+            **{
+                name: [r.get(name) for r in rows]
+                for name in ("degree", "betweenness", "pagerank", "community")
+            },
         }
     )
 
