@@ -147,3 +147,27 @@ def test_console_script_analyze_json():
     result = konbit("analyze", str(FIXTURES / "small.gexf"), "--json")
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["elements"]) == 3
+
+
+def test_the_map_command_runs_with_no_configuration_at_all(tmp_path: Path) -> None:
+    """An analyst with a Kumu export runs it with no SECRET_KEY, no DEBUG and no database."""
+    import os
+    import subprocess
+    import sys
+
+    konbit = Path(sys.executable).parent / "konbit"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    }
+    env["KONBIT_VAR_DIR"] = str(tmp_path)
+    result = subprocess.run(  # noqa: S603 - our own console script
+        [str(konbit), "map", "analyze", str(FIXTURES / "blueprint.json"), "--json"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(result.stdout)["map"]["elements"] > 0
