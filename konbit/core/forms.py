@@ -29,6 +29,16 @@ class VersionedForm(forms.ModelForm[Any]):
         }
 
 
+def rebase_form(form_class: Any, data: Any, current: Any, **kwargs: Any) -> Any:
+    """After a conflict: the user's own input kept, on top of the stored version's number, so that
+    saving again applies it on purpose."""
+    rebased = data.copy()
+    rebased["version"] = str(current.version)
+    form = form_class(rebased, instance=current, **kwargs)
+    form.is_valid()
+    return form
+
+
 class ProgramForm(VersionedForm):
     class Meta:
         model = Program

@@ -23,6 +23,7 @@ from .forms import (
     MemberRoleForm,
     ProgramCreateForm,
     ProgramForm,
+    rebase_form,
 )
 from .models import ApiToken, AuditAction, Phase
 from .roles import Action
@@ -96,7 +97,7 @@ def program_settings(request: HttpRequest, program: str) -> HttpResponse:
             )
         except services.ConflictError as exc:
             conflict = exc.current
-            form = _rebase_form(ProgramForm, request.POST, exc.current)
+            form = rebase_form(ProgramForm, request.POST, exc.current)
         else:
             messages.success(request, _("Programme settings saved.") if changes else _("Nothing changed."))
             return redirect("program_settings", program=instance.slug)
@@ -109,15 +110,6 @@ def program_settings(request: HttpRequest, program: str) -> HttpResponse:
             "history": selectors.history_for(access=access, instance=instance)[:50],
         },
     )
-
-
-def _rebase_form(form_class: Any, data: Any, current: Any) -> Any:
-    """The user's own input kept, with the stored version's number, so saving again applies it."""
-    rebased = data.copy()
-    rebased["version"] = str(current.version)
-    form = form_class(rebased, instance=current)
-    form.is_valid()
-    return form
 
 
 @program_view(Action.MEMBER_VIEW)

@@ -186,3 +186,19 @@ def test_merging_duplicates_across_perspectives_keeps_their_connections(world: W
     assert not Element.objects.filter(pk=dup.pk).exists()
     assert Connection.objects.filter(source=keep, target=hidden).exists()
     assert set(keep.perspectives.all()) == {team, other}
+
+
+def test_a_stale_element_edit_is_refused_then_applied_on_purpose(world: World) -> None:
+    map, team, _other = make_map(world)
+    element = Element.objects.get(label="Seed Co")
+    client = client_for(world.facilitator)
+    url = f"/p/alpha/maps/{map.pk}/elements/{element.pk}/"
+    base = {"label": "Seed Company", "kind": "actor", "perspectives": [team.pk], "version": element.version}
+    assert client.post(url, base).status_code == 302
+    stale = {**base, "label": "Seed Co. Ltd"}
+    response = client.post(url, stale)
+    assert "Someone else saved this record" in response.content.decode()
+    assert Element.objects.get(pk=element.pk).label == "Seed Company"
+    again = {**stale, "version": response.context["form"].data["version"]}
+    assert client.post(url, again).status_code == 302
+    assert Element.objects.get(pk=element.pk).label == "Seed Co. Ltd"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.forms import rebase_form
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
 from konbit.core.services import ConflictError
@@ -64,6 +65,13 @@ def element_edit(request: HttpRequest, program: str, pk: int, element: int) -> H
             instance.perspectives.set(form.cleaned_data["perspectives"])
         except ConflictError as exc:
             conflict = exc.current
+            form = rebase_form(
+                ElementForm,
+                request.POST,
+                exc.current,
+                organizations=organization_choices(access=access),
+                perspectives=perspectives,
+            )
         else:
             messages.success(request, _("Saved."))
             return redirect("map_detail", program=access.program.slug, pk=map.pk)
@@ -142,6 +150,13 @@ def connection_edit(request: HttpRequest, program: str, pk: int, connection: int
             )
         except ConflictError as exc:
             conflict = exc.current
+            form = rebase_form(
+                ConnectionForm,
+                request.POST,
+                exc.current,
+                elements=selectors.element_list(access=access, map=map).order_by("label"),
+                perspectives=selectors.perspective_list(access=access, map=map),
+            )
         else:
             messages.success(request, _("Saved."))
             return redirect("map_detail", program=access.program.slug, pk=map.pk)

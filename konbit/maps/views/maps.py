@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from konbit.core import audit
 from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.forms import rebase_form
 from konbit.core.models import AuditAction
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError, tenant_record_delete, tenant_record_update
@@ -66,6 +67,7 @@ def map_edit(request: HttpRequest, program: str, pk: int) -> HttpResponse:
             )
         except ConflictError as exc:
             conflict = exc.current
+            form = rebase_form(MapForm, request.POST, exc.current)
         else:
             messages.success(request, _("Saved."))
             return redirect("map_detail", program=access.program.slug, pk=map.pk)

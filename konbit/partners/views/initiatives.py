@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.forms import rebase_form
 from konbit.core.roles import Action
 from konbit.core.services import (
     ConflictError,
@@ -91,10 +92,7 @@ def initiative_edit(request: HttpRequest, program: str, pk: int) -> HttpResponse
             )
         except ConflictError as exc:
             conflict = exc.current
-            data = request.POST.copy()
-            data["version"] = str(exc.current.version)
-            form = InitiativeForm(data, instance=exc.current)
-            form.is_valid()
+            form = rebase_form(InitiativeForm, request.POST, exc.current)
         else:
             messages.success(request, _("Saved."))
             return redirect("initiative_detail", program=access.program.slug, pk=initiative.pk)

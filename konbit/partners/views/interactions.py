@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.forms import rebase_form
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
 from konbit.core.services import ConflictError
@@ -166,10 +167,9 @@ def interaction_edit(request: HttpRequest, program: str, pk: int) -> HttpRespons
             )
         except ConflictError as exc:
             conflict = exc.current
-            data = request.POST.copy()
-            data["version"] = str(exc.current.version)
-            form = InteractionForm(data, instance=exc.current, organizations=Organization.objects.none())
-            form.is_valid()
+            form = rebase_form(
+                InteractionForm, request.POST, exc.current, organizations=Organization.objects.none()
+            )
         else:
             messages.success(request, _("Saved."))
             return redirect("interaction_detail", program=access.program.slug, pk=interaction.pk)

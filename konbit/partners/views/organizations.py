@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.forms import rebase_form
 from konbit.core.htmx import wants_fragment
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
@@ -121,10 +122,7 @@ def organization_edit(request: HttpRequest, program: str, pk: int) -> HttpRespon
             )
         except ConflictError as exc:
             conflict = exc.current
-            data = request.POST.copy()
-            data["version"] = str(exc.current.version)
-            form = form_class(data, instance=exc.current)
-            form.is_valid()
+            form = rebase_form(form_class, request.POST, exc.current)
         else:
             messages.success(request, _("Saved."))
             return redirect("organization_detail", program=access.program.slug, pk=organization.pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from konbit.core.access import Access, access_for, acting_user, program_view
+from konbit.core.forms import rebase_form
 from konbit.core.htmx import wants_fragment
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
@@ -236,10 +237,9 @@ def partnership_edit(request: HttpRequest, program: str, pk: int) -> HttpRespons
             )
         except ConflictError as exc:
             conflict = exc.current
-            data = request.POST.copy()
-            data["version"] = str(exc.current.version)
-            form = PartnershipForm(data, instance=exc.current, facilitators=facilitator_queryset(access))
-            form.is_valid()
+            form = rebase_form(
+                PartnershipForm, request.POST, exc.current, facilitators=facilitator_queryset(access)
+            )
         else:
             messages.success(request, _("Saved."))
             return redirect("partnership_detail", program=access.program.slug, pk=partnership.pk)
