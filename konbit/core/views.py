@@ -74,6 +74,12 @@ def program_home(request: HttpRequest, program: str) -> HttpResponse:
         context["organization_count"] = organization_list(access=access).count()
     if access.can(Action.MEMBER_VIEW):
         context["member_count"] = selectors.member_list(access=access).count()
+    if access.can(Action.PARTNERSHIP_VIEW):
+        from konbit.partners.selectors import followup_list, partnership_list
+
+        context["partner_count"] = partnership_list(access=access).count()
+        context["warning_count"] = partnership_list(access=access, warning="any").count()
+        context["my_followups"] = followup_list(access=access, owner_id=access.user_id, state="open").count()
     if access.can(Action.HISTORY_VIEW):
         context["recent_changes"] = selectors.audit_list(access=access).exclude(action=AuditAction.SIGN_IN)[
             :8
