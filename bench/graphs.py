@@ -16,7 +16,17 @@ import math
 import random
 from pathlib import Path
 
-from konbit.maps.graph import DIRECTED, MUTUAL, NEGATIVE, NO_SIGN, POSITIVE, UNDIRECTED, GConnection, GElement, GMap
+from konbit.maps.graph import (
+    DIRECTED,
+    MUTUAL,
+    NEGATIVE,
+    NO_SIGN,
+    POSITIVE,
+    UNDIRECTED,
+    GConnection,
+    GElement,
+    GMap,
+)
 
 PERSPECTIVES = ("Team", "Farmers", "Traders", "Processors", "Government", "Women's group")
 TYPES = ("Lead firm", "Input supplier", "Producer group", "Trader", "Processor", "Regulator", "NGO")

@@ -27,6 +27,7 @@ from konbit.maps.graph import DIRECTED, MUTUAL, NEGATIVE, NO_SIGN, POSITIVE, GEl
 
 _POSITIVE = {"+", "plus", "positive", "pos", "1", "+1"}
 _NEGATIVE = {"-", "\u2212", "minus", "negative", "neg", "-1"}
+_PLAIN_SIGNS = {POSITIVE, NEGATIVE, NO_SIGN}
 
 
 def normalise_sign(value: object) -> str:
@@ -57,8 +58,8 @@ class MapGraph:
     weighted_degree: list[float]
     connection_count: int
     # Arcs of influence for feedback loops: directed connections one way, mutual ones both ways
-    # (undirected connections state no influence and so close no loop). Parallel arcs with different
-    # signs are kept, as (source, target, sign) with sign +1 or -1.
+    # (undirected connections state no influence and so close no loop), as (source, target, sign) with
+    # sign +1 or -1; parallel arcs are all kept.
     influence_arcs: list[tuple[int, int, int]]
 
     @property
@@ -82,28 +83,32 @@ def build(gmap: GMap) -> MapGraph:
     directed = gmap.directed
     weighted = [0.0] * n
     edges: list[tuple[int, int]] = []
-    influence: set[tuple[int, int, int]] = set()
+    influence: list[tuple[int, int, int]] = []
     count = 0
+    get = index.get
     for c in gmap.connections:
-        s = index.get(c.source)
-        t = index.get(c.target)
+        s = get(c.source)
+        t = get(c.target)
         if s is None or t is None:
             continue
         count += 1
-        w = strength_of(c.strength)
+        strength = c.strength
+        w = 1.0 if strength is None else strength_of(strength)
         weighted[s] += w
-        if t != s:
-            weighted[t] += w
         one_way = c.direction == DIRECTED
         if t != s:
+            weighted[t] += w
             edges.append((s, t))
             if directed and not one_way:
                 edges.append((t, s))
         if one_way or c.direction == MUTUAL:
-            sign = -1 if normalise_sign(c.sign) == NEGATIVE else 1
-            influence.add((s, t, sign))
+            sign = c.sign
+            if sign not in _PLAIN_SIGNS:
+                sign = normalise_sign(sign)
+            polarity = -1 if sign == NEGATIVE else 1
+            influence.append((s, t, polarity))
             if not one_way:
-                influence.add((t, s, sign))
+                influence.append((t, s, polarity))
     graph = ig.Graph(n=n, edges=edges, directed=directed)
     graph.simplify(multiple=True, loops=True)
     undirected = graph.as_undirected(mode="collapse") if directed else graph
@@ -116,5 +121,14 @@ def build(gmap: GMap) -> MapGraph:
         undirected=undirected,
         weighted_degree=weighted,
         connection_count=count,
-        influence_arcs=sorted(influence),
+        influence_arcs=influence,
     )
+
+
+def adjacency(undirected: ig.Graph) -> list[list[int]]:
+    """Neighbour lists of an undirected graph (faster than igraph's get_adjlist on large graphs)."""
+    neighbours: list[list[int]] = [[] for _ in range(undirected.vcount())]
+    for s, t in undirected.get_edgelist():
+        neighbours[s].append(t)
+        neighbours[t].append(s)
+    return neighbours

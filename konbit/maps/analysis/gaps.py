@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from . import build
 from .build import MapGraph
 
 FUNCTIONS = ("core", "supporting", "rules")
@@ -54,7 +55,8 @@ def suggest_links(mg: MapGraph, limit: int = SUGGESTIONS) -> list[dict[str, Any]
     Only pairs at distance two are scored (they are the only ones with a common neighbour), and not all
     of them: candidates are visited by decreasing s(u) = Σ 1/ln(degree) over u's neighbours, an upper
     bound of every score u takes part in, and the visit stops once s(u) is no better than the last
-    score kept. A hub connects many pairs, but their scores are low and are never reached.
+    score kept. A hub connects many pairs, but each gets little from it: a hub's contact list is only
+    read while the weight u has left could still lift a new pair above the last score kept.
     """
     elements = mg.elements
     n = mg.n
@@ -63,7 +65,7 @@ def suggest_links(mg: MapGraph, limit: int = SUGGESTIONS) -> list[dict[str, Any]
         candidates = [v for v in range(n) if elements[v].kind == "actor"]
     if len(candidates) < 2:
         return []
-    adjacency: list[list[int]] = mg.undirected.get_adjlist()
+    adjacency = build.adjacency(mg.undirected)
     weight = [1 / math.log(len(a)) if len(a) >= 2 else 0.0 for a in adjacency]
     id_rank = [0] * n
     for position, v in enumerate(sorted(range(n), key=mg.ids.__getitem__)):
@@ -75,20 +77,31 @@ def suggest_links(mg: MapGraph, limit: int = SUGGESTIONS) -> list[dict[str, Any]
         visit[v] = position
     # Min-heap of the best pairs so far; its root is the worst of them (lowest score, then largest ids).
     best: list[tuple[float, tuple[int, int], tuple[int, int]]] = []
+    neighbour_sets: dict[int, set[int]] = {}
     for u in order:
-        if len(best) == limit and bound[u] <= best[0][0]:
+        floor = best[0][0] if len(best) == limit else -math.inf
+        if bound[u] <= floor:
             break
         mine = visit[u]
         scores: dict[int, float] = {}
-        for w in adjacency[u]:
+        # Light neighbours (few contacts, high weight) first. Once the weight left is no better than
+        # the floor, a pair not met yet cannot get above it: the heavy rest (hubs, with long contact
+        # lists) is only looked up for the pairs already met that still could.
+        contacts = sorted((w for w in adjacency[u] if weight[w]), key=lambda w: (-weight[w], w))
+        left = bound[u]
+        for i, w in enumerate(contacts):
+            if left <= floor:
+                scores = {v: partial for v, partial in scores.items() if partial + left > floor}
+                _add_rest(scores, contacts[i:], adjacency, weight, neighbour_sets)
+                break
             a = weight[w]
-            if a:
-                for v in adjacency[w]:
-                    if visit[v] > mine:
-                        scores[v] = scores.get(v, 0.0) + a
+            left -= a
+            for v in adjacency[w]:
+                if visit[v] > mine:
+                    scores[v] = scores.get(v, 0.0) + a
         neighbours = set(adjacency[u])
         for v, score in scores.items():
-            if v in neighbours:
+            if score < floor or v in neighbours:
                 continue
             low, high = (u, v) if id_rank[u] < id_rank[v] else (v, u)
             entry = (score, (-id_rank[low], -id_rank[high]), (low, high))
@@ -98,3 +111,26 @@ def suggest_links(mg: MapGraph, limit: int = SUGGESTIONS) -> list[dict[str, Any]
                 heapq.heapreplace(best, entry)
     best.sort(key=lambda entry: (-entry[0], -entry[1][0], -entry[1][1]))
     return [{"source": mg.ids[a], "target": mg.ids[b], "score": score} for score, _, (a, b) in best]
+
+
+def _add_rest(
+    scores: dict[int, float],
+    rest: list[int],
+    adjacency: list[list[int]],
+    weight: list[float],
+    neighbour_sets: dict[int, set[int]],
+) -> None:
+    """Add to the pairs already met what the contacts in ``rest`` give them: by looking each pair up in
+    each contact's set, or by reading the contacts' lists, whichever is shorter."""
+    if len(scores) * len(rest) <= sum(len(adjacency[x]) for x in rest):
+        for x in rest:
+            if x not in neighbour_sets:
+                neighbour_sets[x] = set(adjacency[x])
+        for v in scores:
+            scores[v] += sum(weight[x] for x in rest if v in neighbour_sets[x])
+    else:
+        for x in rest:
+            a = weight[x]
+            for v in adjacency[x]:
+                if v in scores:
+                    scores[v] += a

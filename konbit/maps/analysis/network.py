@@ -31,8 +31,17 @@ def analyze(
 
     ``betweenness``: "auto" (exact up to 5,000 elements, sampled above), "exact" or "sampled"; with
     sampling, every normalised betweenness is within ±``epsilon`` of the exact value with probability
-    at least 1 − ``delta`` (see metrics.betweenness_sample_size). ``seed`` fixes the sampling and the
-    community detection.
+    at least 1 − ``delta`` (see metrics.betweenness_sample_size; when that bound needs as many sources
+    as there are elements, betweenness is exact). Closeness and the average path length are exact
+    when betweenness is "exact", or "auto" on up to 5,000 elements; otherwise they are estimated from
+    256 random pivots per large component (metrics.closeness). ``seed`` fixes the sampling, the
+    community detection and igraph's eigenvector start.
+
+    Cost on this kind of machine (2 cores, one used), for a power-law map of 10,000 elements and
+    50,000 connections: about 17 s with the defaults (the bound asks for more sources than elements,
+    so betweenness is exact: ~13 s), about 6 s with epsilon=0.05. At 100,000 and 500,000: betweenness
+    takes ~26 ms per source, so epsilon=0.02 (18,000 sources) is about 8 minutes and epsilon=0.1
+    (726 sources) under a minute all told.
 
     Result::
 

@@ -9,6 +9,7 @@ both run to a much tighter tolerance than their defaults.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import time
@@ -198,6 +199,12 @@ def test_connections_to_unknown_elements_are_skipped():
     result = analyze(gmap)
     assert result["map"]["connections"] == 1
     assert result["map"]["elements"] == 2
+
+
+def test_result_is_strict_json():
+    edges = [(0, 1), (1, 2), (2, 0), (3, 3)]
+    result = analyze(make_map(range(6), edges), betweenness="sampled", epsilon=0.5)
+    assert json.loads(json.dumps(result, allow_nan=False)) == result
 
 
 def test_empty_map_and_lone_element():
@@ -490,6 +497,18 @@ def test_suggestions_are_the_best_adamic_adar_pairs_of_partners():
     assert len(suggestions) == 20
     for s in suggestions:
         assert s["source"] < s["target"] and s["source"] in partners and s["target"] in partners
+        assert s["score"] == pytest.approx(reference[(s["source"], s["target"])], rel=REL)
+    assert [s["score"] for s in suggestions] == pytest.approx(
+        sorted(reference.values(), reverse=True)[:20], rel=REL
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_suggestions_on_a_map_with_hubs_are_the_exact_top_twenty(seed):
+    G = nx.relabel_nodes(nx.barabasi_albert_graph(400, 3, seed=seed), str)
+    suggestions = analyze(make_map(G.nodes, G.edges, direction=UNDIRECTED))["suggestions"]
+    reference = _adamic_adar_reference(G, sorted(G.nodes))
+    for s in suggestions:
         assert s["score"] == pytest.approx(reference[(s["source"], s["target"])], rel=REL)
     assert [s["score"] for s in suggestions] == pytest.approx(
         sorted(reference.values(), reverse=True)[:20], rel=REL
