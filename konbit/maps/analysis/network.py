@@ -37,11 +37,11 @@ def analyze(
     256 random pivots per large component (metrics.closeness). ``seed`` fixes the sampling, the
     community detection and igraph's eigenvector start.
 
-    Cost on this kind of machine (2 cores, one used), for a power-law map of 10,000 elements and
-    50,000 connections: about 17 s with the defaults (the bound asks for more sources than elements,
-    so betweenness is exact: ~13 s), about 6 s with epsilon=0.05. At 100,000 and 500,000: betweenness
-    takes ~26 ms per source, so epsilon=0.02 (18,000 sources) is about 8 minutes and epsilon=0.1
-    (726 sources) under a minute all told.
+    Measured cost on this machine kind (2 cores, one used), for a power-law map (Barabási–Albert):
+    10,000 elements and 50,000 connections: 12–16 s with the defaults (the bound asks for more
+    sources than elements, so betweenness is exact, most of it), 6 s with epsilon=0.05. 100,000 and
+    500,000: betweenness costs ~26 ms per source, so the default epsilon=0.02 (18,137 sources) takes
+    about 10 minutes, epsilon=0.06 (2,016) 73 s and epsilon=0.1 (726) 33 s all told.
 
     Result::
 
