@@ -103,6 +103,7 @@ PLANS = [
 @dataclass
 class Runs:
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # this process's CPU time, run by run
 
     @property
     def median(self) -> float:
@@ -121,16 +122,23 @@ class Runs:
 class Step:
     """One step of a metric set, as measured (or estimated) for one library."""
 
-    seconds: float
+    seconds: float  # wall clock
     how: str = ""  # "" = measured in full; otherwise how it was sampled and scaled
     values: list[float] | None = None  # exact betweenness, kept for the accuracy check
+    cpu: float = math.nan  # this process's CPU time (other load on the machine barely changes it)
 
 
 def clock(fn: Callable[[], Any]) -> tuple[float, Any]:
+    step, value = timed(fn)
+    return step.seconds, value
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Step, Any]:
     gc.collect()
+    cpu = time.process_time()
     start = time.perf_counter()
     value = fn()
-    return time.perf_counter() - start, value
+    return Step(time.perf_counter() - start, cpu=time.process_time() - cpu), value
 
 
 class StepTimer:
@@ -141,6 +149,7 @@ class StepTimer:
 
     def __init__(self) -> None:
         self.totals: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self._depth = 0
 
     def _wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -149,11 +158,13 @@ class StepTimer:
             if self._depth:
                 return fn(*args, **kwargs)
             self._depth += 1
+            cpu = time.process_time()
             start = time.perf_counter()
             try:
                 return fn(*args, **kwargs)
             finally:
                 self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - start
+                self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
                 self._depth -= 1
 
         return timed
@@ -179,13 +190,14 @@ class StepTimer:
                 setattr(module, name, value)
 
 
-def konbit_run(gmap: GMap, **options: Any) -> tuple[float, dict[str, Any], dict[str, float]]:
+def konbit_run(gmap: GMap, **options: Any) -> tuple[Step, dict[str, Any], StepTimer]:
+    """One `analyze` run: its time, its result and the time of each step (the rest of the run is
+    `analyze`'s own body)."""
     timer = StepTimer()
     with timer.installed():
-        seconds, result = clock(lambda: analyze(gmap, **options))
-    steps = dict(timer.totals)
-    steps["analyze itself"] = seconds - sum(steps.values())
-    return seconds, result, steps
+        run, result = timed(lambda: analyze(gmap, **options))
+    timer.totals["analyze itself"] = run.seconds - sum(timer.totals.values())
+    return run, result, timer
 
 
 # Konbit's steps gathered into the rows of the breakdown (the floor and networkx use the same rows).
@@ -226,42 +238,40 @@ def floor_betweenness(graph: ig.Graph, k: int, rng: random.Random) -> Step:
     directed = graph.is_directed()
     sources = None if k >= n else sorted(rng.sample(range(n), k))
     probe = sorted(rng.sample(range(n), min(PROBE_SOURCES, n)))
-    probe_seconds, _ = clock(lambda: graph.betweenness(directed=directed, sources=probe))
-    projected = probe_seconds * min(k, n) / len(probe)
-    if projected <= FLOOR_FULL_SECONDS:
-        seconds, values = clock(lambda: graph.betweenness(directed=directed, sources=sources))
-        return Step(seconds, values=values if sources is None else None)
-    return Step(projected, f"{len(probe):,} of {min(k, n):,} sources, scaled")
+    step, _ = timed(lambda: graph.betweenness(directed=directed, sources=probe))
+    scale = min(k, n) / len(probe)
+    if step.seconds * scale <= FLOOR_FULL_SECONDS:
+        step, values = timed(lambda: graph.betweenness(directed=directed, sources=sources))
+        step.values = values if sources is None else None
+        return step
+    how = f"{len(probe):,} of {min(k, n):,} sources, scaled"
+    return Step(step.seconds * scale, how, cpu=step.cpu * scale)
 
 
 def floor_closeness(
     graph: ig.Graph, components: Sequence[Sequence[int]], info: dict[str, Any], rng: random.Random
-) -> float:
-    start = time.perf_counter()
+) -> None:
     if info.get("method") == "exact":
         graph.closeness(mode="in" if graph.is_directed() else "all", normalized=False)
-    else:
-        pivots = int(info["sources"])
-        for comp in components:
-            if len(comp) <= pivots:
-                continue
-            chosen = sorted(rng.sample(list(comp), pivots))
-            for i in range(0, pivots, CLOSENESS_CHUNK):
-                graph.distances(source=chosen[i : i + CLOSENESS_CHUNK], target=comp, mode="out")
-    return time.perf_counter() - start
+        return
+    pivots = int(info["sources"])
+    for comp in components:
+        if len(comp) <= pivots:
+            continue
+        chosen = sorted(rng.sample(list(comp), pivots))
+        for i in range(0, pivots, CLOSENESS_CHUNK):
+            graph.distances(source=chosen[i : i + CLOSENESS_CHUNK], target=comp, mode="out")
 
 
-def floor_diameter(undirected: ig.Graph, largest: Sequence[int]) -> float:
+def floor_diameter(undirected: ig.Graph, largest: Sequence[int]) -> None:
     """The four breadth-first sweeps every bounded diameter search starts with (iFUB's later
     certifying searches, when Konbit runs them, count as Konbit's own work)."""
-    start = time.perf_counter()
     sub = undirected if len(largest) == undirected.vcount() else undirected.induced_subgraph(largest)
     degree = sub.degree()
     v = max(range(sub.vcount()), key=degree.__getitem__)
     for _ in range(4):
         distance = sub.distances(source=[v])[0]
         v = max(range(len(distance)), key=distance.__getitem__)
-    return time.perf_counter() - start
 
 
 def floor_run(mg: MapGraph, summary: dict[str, Any], seed: int) -> dict[str, Step]:
@@ -279,16 +289,15 @@ def floor_run(mg: MapGraph, summary: dict[str, Any], seed: int) -> dict[str, Ste
         graph.pagerank(directed=directed, damping=0.85)
         return [list(c) for c in undirected.connected_components()]
 
-    seconds, components = clock(own)
-    rows[ROWS["analyze itself"]] = Step(seconds)
+    rows[ROWS["analyze itself"]], components = timed(own)
     rows[ROWS["betweenness"]] = floor_betweenness(graph, int(summary["betweenness"]["sources"]), rng)
-    rows[ROWS["closeness"]] = Step(floor_closeness(graph, components, summary["closeness"], rng))
+    rows[ROWS["closeness"]] = timed(lambda: floor_closeness(graph, components, summary["closeness"], rng))[0]
     largest = max(components, key=len)
-    rows[ROWS["diameter"]] = Step(floor_diameter(undirected, largest))
+    rows[ROWS["diameter"]] = timed(lambda: floor_diameter(undirected, largest))[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # "not connected": Konbit handles components
-        rows[ROWS["eigenvector"]] = Step(clock(lambda: undirected.eigenvector_centrality())[0])
-    rows[ROWS["constraint"]] = Step(clock(lambda: undirected.constraint())[0])
+        rows[ROWS["eigenvector"]] = timed(lambda: undirected.eigenvector_centrality())[0]
+    rows[ROWS["constraint"]] = timed(lambda: undirected.constraint())[0]
 
     def communities() -> None:
         if summary.get("community_method") == "leiden":
@@ -298,9 +307,9 @@ def floor_run(mg: MapGraph, summary: dict[str, Any], seed: int) -> dict[str, Ste
             found = undirected.community_multilevel()
         undirected.modularity(found.membership)
 
-    rows[ROWS["communities"]] = Step(clock(communities)[0])
-    rows[ROWS["find_loops"]] = Step(clock(lambda: graph.connected_components(mode="strong"))[0])
-    rows[FIGURES] = Step(clock(lambda: graph.reciprocity(ignore_loops=True) if directed else None)[0])
+    rows[ROWS["communities"]] = timed(communities)[0]
+    rows[ROWS["find_loops"]] = timed(lambda: graph.connected_components(mode="strong"))[0]
+    rows[FIGURES] = timed(lambda: graph.reciprocity(ignore_loops=True) if directed else None)[0]
     return rows
 
 
@@ -499,6 +508,7 @@ class SizeResult:
     exact_konbit: Runs | None = None
     exact_konbit_how: str = ""
     accuracy: list[Accuracy] = field(default_factory=list)
+    load: list[float] = field(default_factory=list)  # 1-minute load average at start and end
 
 
 def log(message: str) -> None:
@@ -507,33 +517,41 @@ def log(message: str) -> None:
 
 def measure(plan: Plan, *, check_accuracy: bool) -> SizeResult:
     label = f"{plan.n:,} / {plan.m:,}"
+    load_at_start = os.getloadavg()[0]
     log(f"{label}: generating the map")
     generate_seconds, gmap = clock(lambda: power_law_map(plan.n, plan.m, SEED))
 
     konbit = Runs()
     krows: dict[str, list[float]] = {}
-    summary: dict[str, Any] = {}
-    result: dict[str, Any] = {}
-    for i in range(plan.konbit_runs):
-        seconds, result, steps = konbit_run(gmap)
-        konbit.seconds.append(seconds)
-        for row, value in konbit_rows(steps).items():
-            krows.setdefault(row, []).append(value)
-        summary = result["map"]
-        log(f"{label}: Konbit run {i + 1}/{plan.konbit_runs}: {seconds:.2f} s")
-    konbit_betweenness = krows.get(ROWS["betweenness"], [])
-    elements = result["elements"]
-    del result
-
-    mg = build(gmap)  # the floor and networkx start from the graph Konbit analyses (not timed)
+    konbit_between_cpu: list[float] = []
     floor = Runs()
     frows: dict[str, list[Step]] = {}
-    for i in range(plan.floor_runs):
-        rows = floor_run(mg, summary, SEED + i)
-        floor.seconds.append(sum(s.seconds for s in rows.values()))
-        for row, step in rows.items():
-            frows.setdefault(row, []).append(step)
-        log(f"{label}: floor run {i + 1}/{plan.floor_runs}: {floor.seconds[-1]:.2f} s")
+    summary: dict[str, Any] = {}
+    elements: list[dict[str, Any]] = []
+    mg: MapGraph | None = None
+    # Konbit and floor runs alternate, so that other load on the machine weighs on both alike.
+    for i in range(max(plan.konbit_runs, plan.floor_runs)):
+        if i < plan.konbit_runs:
+            run, result, timer = konbit_run(gmap)
+            konbit.seconds.append(run.seconds)
+            konbit.cpu.append(run.cpu)
+            for row, value in konbit_rows(timer.totals).items():
+                krows.setdefault(row, []).append(value)
+            konbit_between_cpu.append(timer.cpu.get("betweenness", math.nan))
+            summary, elements = result["map"], result["elements"]
+            del result
+            log(f"{label}: Konbit run {i + 1}/{plan.konbit_runs}: {run.seconds:.2f} s")
+        if mg is None:
+            mg = build(gmap)  # the floor and networkx start from the graph Konbit analyses (not timed)
+        if i < plan.floor_runs:
+            rows = floor_run(mg, summary, SEED + i)
+            floor.seconds.append(sum(s.seconds for s in rows.values()))
+            floor.cpu.append(sum(s.cpu for s in rows.values()))
+            for row, step in rows.items():
+                frows.setdefault(row, []).append(step)
+            log(f"{label}: floor run {i + 1}/{plan.floor_runs}: {floor.seconds[-1]:.2f} s")
+    assert mg is not None
+    konbit_betweenness = Runs(krows.get(ROWS["betweenness"], []), konbit_between_cpu)
 
     graph, undirected = nx_graphs(mg)
     nxr = Runs()
@@ -548,6 +566,7 @@ def measure(plan: Plan, *, check_accuracy: bool) -> SizeResult:
     del graph, undirected
 
     size = SizeResult(plan, generate_seconds, konbit, krows, summary, floor, frows, nxr, nrows, skipped)
+    size.load = [load_at_start, os.getloadavg()[0]]
     if not check_accuracy:
         return size
 
@@ -556,19 +575,21 @@ def measure(plan: Plan, *, check_accuracy: bool) -> SizeResult:
     size.exact_igraph = Runs()
     raw = exact_steps[-1].values
     if raw is not None:  # the floor ran exactly this call: its times are the exact figure
-        size.exact_igraph.seconds += [s.seconds for s in exact_steps]
+        size.exact_igraph = Runs([s.seconds for s in exact_steps], [s.cpu for s in exact_steps])
     while raw is None or len(size.exact_igraph.seconds) < plan.floor_runs:
-        seconds, raw = clock(lambda: mg.graph.betweenness(directed=mg.graph.is_directed()))
-        size.exact_igraph.seconds.append(seconds)
+        step, raw = timed(lambda: mg.graph.betweenness(directed=mg.graph.is_directed()))
+        size.exact_igraph.seconds.append(step.seconds)
+        size.exact_igraph.cpu.append(step.cpu)
     exact = normalised(mg.graph, raw)
     if summary["betweenness"]["method"] == "exact":
-        size.exact_konbit = Runs(konbit_betweenness)
+        size.exact_konbit = konbit_betweenness
         size.exact_konbit_how = "Konbit's betweenness step in the runs above (auto is exact at this size)"
     else:
         size.exact_konbit = Runs()
         for _ in range(plan.konbit_runs):
-            _, _, steps = konbit_run(gmap, betweenness="exact")
-            size.exact_konbit.seconds.append(steps.get("betweenness", math.nan))
+            _, _, timer = konbit_run(gmap, betweenness="exact")
+            size.exact_konbit.seconds.append(timer.totals.get("betweenness", math.nan))
+            size.exact_konbit.cpu.append(timer.cpu.get("betweenness", math.nan))
         size.exact_konbit_how = 'Konbit\'s betweenness step in analyze(gmap, betweenness="exact")'
     log(f"{label}: exact betweenness {size.exact_igraph.median:.1f} s")
 
@@ -579,6 +600,7 @@ def measure(plan: Plan, *, check_accuracy: bool) -> SizeResult:
         _, result, _ = konbit_run(gmap, betweenness="sampled", epsilon=epsilon, delta=DEFAULT_DELTA)
         size.accuracy.append(accuracy(exact, epsilon, DEFAULT_DELTA, result))
         log(f"{label}: accuracy at epsilon {epsilon} done")
+    size.load[1] = os.getloadavg()[0]
     return size
 
 
@@ -660,6 +682,21 @@ def report(sizes: list[SizeResult], total_seconds: float) -> str:
                 f"| ≈ {fmt(nx_all)} | {nx_all / s.exact_konbit.median:.0f}× "
                 f"| {s.exact_konbit.median / s.exact_igraph.median:.2f} |"
             )
+    lines += ["", "CPU time of this process (medians; other load on the machine barely changes it):", ""]
+    cores = len(os.sched_getaffinity(0))
+    for s in sizes:
+        text = (
+            f"- {s.plan.n:,}: Konbit {fmt(statistics.median(s.konbit.cpu))} s, floor "
+            f"{fmt(statistics.median(s.floor.cpu))} s (Konbit / floor {cpu_ratio(s.konbit, s.floor):.2f})"
+        )
+        if s.exact_igraph and s.exact_konbit and s.exact_igraph.cpu:
+            text += (
+                f"; exact betweenness: Konbit {fmt(statistics.median(s.exact_konbit.cpu))} s, igraph "
+                f"{fmt(statistics.median(s.exact_igraph.cpu))} s "
+                f"({cpu_ratio(s.exact_konbit, s.exact_igraph):.2f})"
+            )
+        text += f". Load average at start / end: {s.load[0]:.1f} / {s.load[1]:.1f} on {cores} cores."
+        lines.append(text)
     lines += ["", "Targets: " + "; ".join(verdicts(sizes)), ""]
 
     for s in sizes:
@@ -710,6 +747,13 @@ def report(sizes: list[SizeResult], total_seconds: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cpu_ratio(a: Runs, b: Runs) -> float:
+    """Ratio of the median CPU times (wall times when CPU times are missing)."""
+    if a.cpu and b.cpu:
+        return statistics.median(a.cpu) / statistics.median(b.cpu)
+    return a.median / b.median
+
+
 def verdicts(sizes: list[SizeResult]) -> list[str]:
     out = []
     for s in sizes:
@@ -725,16 +769,18 @@ def verdicts(sizes: list[SizeResult]) -> list[str]:
             f"{s.plan.n:,}: ≥ {TARGET_NX_RATIO:g}× networkx "
             f"{'met' if ratio >= TARGET_NX_RATIO else 'MISSED'} ({ratio:.0f}×)"
         )
-        overhead = s.konbit.median / s.floor.median
+        overhead = cpu_ratio(s.konbit, s.floor)
         out.append(
             f"{s.plan.n:,}: Konbit ≤ {TARGET_OVERHEAD:g}× floor "
-            f"{'met' if overhead <= TARGET_OVERHEAD else 'MISSED'} ({overhead:.2f}×)"
+            f"{'met' if overhead <= TARGET_OVERHEAD else 'MISSED'} ({overhead:.2f}× in CPU time, "
+            f"{s.konbit.median / s.floor.median:.2f}× wall)"
         )
         if s.exact_igraph and s.exact_konbit and s.exact_igraph.seconds:
-            ratio = s.exact_konbit.median / s.exact_igraph.median
+            ratio = cpu_ratio(s.exact_konbit, s.exact_igraph)
             out.append(
                 f"exact betweenness ≤ {TARGET_EXACT_RATIO:g}× igraph "
-                f"{'met' if ratio <= TARGET_EXACT_RATIO else 'MISSED'} ({ratio:.2f}×)"
+                f"{'met' if ratio <= TARGET_EXACT_RATIO else 'MISSED'} ({ratio:.2f}× in CPU time, "
+                f"{s.exact_konbit.median / s.exact_igraph.median:.2f}× wall)"
             )
     return out
 

@@ -74,6 +74,11 @@ OBSERVER = """
     const el = document.getElementById("mapview");
     if (el && el.hasAttribute("data-first-render-ms") && window.__firstFrameAt === undefined) {
       window.__firstFrameAt = performance.now();
+      // The mark is set in an animation-frame callback, before that frame is drawn; the next
+      // callback runs once the frame is done and the main thread is free again.
+      requestAnimationFrame(() => {
+        window.__frameDoneAt = performance.now();
+      });
     }
   };
   new MutationObserver(seen).observe(document, {
@@ -85,7 +90,8 @@ OBSERVER = """
 
 @dataclass
 class Run:
-    navigation_to_frame_ms: float
+    navigation_to_frame_ms: float  # the page's mark appears
+    navigation_to_frame_done_ms: float  # the next animation frame: the first one is drawn
     page_first_render_ms: float
     playwright_ms: float
     html_ms: float  # navigation start → HTML response end
@@ -221,6 +227,15 @@ def sign_in(browser: Any, base: str) -> Any:
     return state
 
 
+def wait_for_frame_done(page: Any, deadline: float) -> None:
+    """Polls from Python: Playwright's wait_for_function evaluates a string, which the page's CSP
+    (no 'unsafe-eval') refuses once it has to poll."""
+    while page.evaluate("() => window.__frameDoneAt") is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the first frame was marked but never finished drawing")
+        page.wait_for_timeout(20)
+
+
 def open_map(browser: Any, state: Any, url: str, timeout_s: float) -> tuple[Run, bytes, bytes]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, storage_state=state)
     try:
@@ -237,6 +252,7 @@ def open_map(browser: Any, state: Any, url: str, timeout_s: float) -> tuple[Run,
         response = page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         page.wait_for_selector("#mapview[data-first-render-ms]", state="attached", timeout=timeout_s * 1000)
         playwright_ms = (time.perf_counter() - start) * 1000
+        wait_for_frame_done(page, time.monotonic() + timeout_s)
         html = response.body() if response else b""
         timing = page.evaluate(
             """() => {
@@ -249,6 +265,7 @@ def open_map(browser: Any, state: Any, url: str, timeout_s: float) -> tuple[Run,
                 html: nav ? nav.responseEnd : null,
                 data: data ? data.responseEnd - data.requestStart : null,
                 status: document.getElementById("map-status").textContent,
+                done: window.__frameDoneAt,
               };
             }"""
         )
@@ -256,6 +273,7 @@ def open_map(browser: Any, state: Any, url: str, timeout_s: float) -> tuple[Run,
         data = bodies.get("data", b"")
         run = Run(
             navigation_to_frame_ms=float(timing["frame"] if timing["frame"] is not None else "nan"),
+            navigation_to_frame_done_ms=float(timing["done"] if timing["done"] is not None else "nan"),
             page_first_render_ms=float(timing["own"]),
             playwright_ms=playwright_ms,
             html_ms=float(timing["html"] if timing["html"] is not None else "nan"),
@@ -295,7 +313,8 @@ def measure(sizes: list[tuple[int, int]], runs: int) -> tuple[list[SizeResult], 
                             result.runs.append(run)
                             log(
                                 f"{result.n:,}: run {i + 1}/{runs}: first frame "
-                                f"{run.navigation_to_frame_ms:.0f} ms after navigation ({run.status})"
+                                f"{run.navigation_to_frame_ms:.0f} ms after navigation, drawn at "
+                                f"{run.navigation_to_frame_done_ms:.0f} ms ({run.status})"
                             )
                         result.data_gzip_bytes = len(gzip.compress(data, 6))
                         result.html_gzip_bytes = len(gzip.compress(html, 6))
@@ -371,19 +390,22 @@ def report(results: list[SizeResult], seconds: float) -> str:
         if not r.runs:
             continue
         last = r.runs[-1]
-        first_frames = [x.navigation_to_frame_ms for x in r.runs]
+        marks = [x.navigation_to_frame_ms for x in r.runs]
+        drawn = [x.navigation_to_frame_done_ms for x in r.runs]
         lines += [
             f"{len(r.runs)} runs, each in a fresh browser context (empty cache); the page showed "
-            f"“{last.status}” (elements · drawn connections).",
+            f"“{last.status}” (elements · drawn connections). Times from navigation start are in the "
+            "page's clock.",
             "",
             "| measure | median | min | max |",
             "|---|---|---|---|",
-            row("navigation → first drawn frame (browser clock)", first_frames),
+            row("navigation → first-frame mark (`data-first-render-ms` appears)", marks),
+            row("navigation → first frame drawn (next animation frame after the mark)", drawn),
             row(
-                "page's own data-first-render-ms (script start → first frame)",
+                "page's own `data-first-render-ms` (its script start → mark)",
                 [x.page_first_render_ms for x in r.runs],
             ),
-            row("goto() → attribute seen (Playwright's side)", [x.playwright_ms for x in r.runs]),
+            row("goto() → mark seen (Playwright's side)", [x.playwright_ms for x in r.runs]),
             row("navigation → HTML received", [x.html_ms for x in r.runs]),
             row("data.json request → response end", [x.data_ms for x in r.runs]),
             "",
@@ -392,12 +414,13 @@ def report(results: list[SizeResult], seconds: float) -> str:
             f"carries map data: {'YES — it should not' if r.html_has_map_data else 'no'}",
         ]
         if r.n == 10_000:
-            median = statistics.median(first_frames) / 1000
-            verdict = "met" if median <= TARGET_FIRST_RENDER_S else "MISSED"
-            lines.append(
-                f"- Target: first render of a 10,000-element map ≤ {TARGET_FIRST_RENDER_S:g} s — {verdict} "
-                f"({median:.2f} s)"
-            )
+            for name, values in (("mark", marks), ("frame drawn", drawn)):
+                median = statistics.median(values) / 1000
+                verdict = "met" if median <= TARGET_FIRST_RENDER_S else "MISSED"
+                lines.append(
+                    f"- Target: first render of a 10,000-element map ≤ {TARGET_FIRST_RENDER_S:g} s, by the "
+                    f"{name} — {verdict} ({median:.2f} s)"
+                )
         lines.append("")
     return "\n".join(lines) + "\n"
 
