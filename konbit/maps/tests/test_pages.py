@@ -202,3 +202,13 @@ def test_a_stale_element_edit_is_refused_then_applied_on_purpose(world: World) -
     again = {**stale, "version": response.context["form"].data["version"]}
     assert client.post(url, again).status_code == 302
     assert Element.objects.get(pk=element.pk).label == "Seed Co. Ltd"
+
+
+def test_map_data_is_compressed_for_browsers_that_accept_it(world: World) -> None:
+    map, _team, _other = make_map(world)
+    client = client_for(world.facilitator)
+    response = client.get(f"/p/alpha/maps/{map.pk}/data.json", headers={"Accept-Encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    import gzip
+
+    assert json.loads(gzip.decompress(response.content))["nodes"]
