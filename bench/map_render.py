@@ -107,6 +107,7 @@ class SizeResult:
     m: int
     setup: dict[str, float] = field(default_factory=dict)
     runs: list[Run] = field(default_factory=list)
+    data_fetched_bytes: int = 0  # data.json fetched once more, outside the browser
     data_gzip_bytes: int = 0
     html_gzip_bytes: int = 0
     html_has_map_data: bool = False
@@ -236,18 +237,20 @@ def wait_for_frame_done(page: Any, deadline: float) -> None:
         page.wait_for_timeout(20)
 
 
-def open_map(browser: Any, state: Any, url: str, timeout_s: float) -> tuple[Run, bytes, bytes]:
+def fetch(url: str, state: Any, timeout_s: float) -> bytes:
+    """One authenticated GET outside the browser (the browser's copy of a large body is not kept)."""
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in state.get("cookies", []))
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 (loopback)
+        body: bytes = response.read()
+        return body
+
+
+def open_map(browser: Any, state: Any, url: str, timeout_s: float) -> tuple[Run, bytes]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, storage_state=state)
     try:
         context.add_init_script(OBSERVER)
         page = context.new_page()
-        bodies: dict[str, bytes] = {}
-
-        def keep(response: Any) -> None:
-            if response.url.split("?")[0].endswith("/data.json"):
-                bodies["data"] = response.body()
-
-        page.on("response", keep)
         start = time.perf_counter()
         response = page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         page.wait_for_selector("#mapview[data-first-render-ms]", state="attached", timeout=timeout_s * 1000)
@@ -264,13 +267,12 @@ def open_map(browser: Any, state: Any, url: str, timeout_s: float) -> tuple[Run,
                 own: Number(document.getElementById("mapview").dataset.firstRenderMs),
                 html: nav ? nav.responseEnd : null,
                 data: data ? data.responseEnd - data.requestStart : null,
+                dataBytes: data ? data.decodedBodySize : 0,
                 status: document.getElementById("map-status").textContent,
                 done: window.__frameDoneAt,
               };
             }"""
         )
-        page.wait_for_timeout(200)  # let the response handler finish reading the body
-        data = bodies.get("data", b"")
         run = Run(
             navigation_to_frame_ms=float(timing["frame"] if timing["frame"] is not None else "nan"),
             navigation_to_frame_done_ms=float(timing["done"] if timing["done"] is not None else "nan"),
@@ -279,10 +281,10 @@ def open_map(browser: Any, state: Any, url: str, timeout_s: float) -> tuple[Run,
             html_ms=float(timing["html"] if timing["html"] is not None else "nan"),
             data_ms=float(timing["data"] if timing["data"] is not None else "nan"),
             html_bytes=len(html),
-            data_bytes=len(data),
+            data_bytes=int(timing["dataBytes"] or 0),
             status=str(timing["status"]),
         )
-        return run, html, data
+        return run, html
     finally:
         context.close()
 
@@ -309,13 +311,15 @@ def measure(sizes: list[tuple[int, int]], runs: int) -> tuple[list[SizeResult], 
                     timeout = RENDER_TIMEOUT_S.get(result.n, 600.0)
                     try:
                         for i in range(runs):
-                            run, html, data = open_map(browser, state, url, timeout)
+                            run, html = open_map(browser, state, url, timeout)
                             result.runs.append(run)
                             log(
                                 f"{result.n:,}: run {i + 1}/{runs}: first frame "
                                 f"{run.navigation_to_frame_ms:.0f} ms after navigation, drawn at "
                                 f"{run.navigation_to_frame_done_ms:.0f} ms ({run.status})"
                             )
+                        data = fetch(f"{url}data.json", state, timeout)
+                        result.data_fetched_bytes = len(data)
                         result.data_gzip_bytes = len(gzip.compress(data, 6))
                         result.html_gzip_bytes = len(gzip.compress(html, 6))
                         # The page must not carry the map itself: no element label, no connection.
@@ -393,7 +397,8 @@ def report(results: list[SizeResult], seconds: float) -> str:
         marks = [x.navigation_to_frame_ms for x in r.runs]
         drawn = [x.navigation_to_frame_done_ms for x in r.runs]
         lines += [
-            f"{len(r.runs)} runs, each in a fresh browser context (empty cache); the page showed "
+            f"{len(r.runs)} run{'' if len(r.runs) == 1 else 's'}, each in a fresh browser context "
+            f"(empty cache); the page showed "
             f"“{last.status}” (elements · drawn connections). Times from navigation start are in the "
             "page's clock.",
             "",
@@ -409,7 +414,8 @@ def report(results: list[SizeResult], seconds: float) -> str:
             row("navigation → HTML received", [x.html_ms for x in r.runs]),
             row("data.json request → response end", [x.data_ms for x in r.runs]),
             "",
-            f"- data.json: {kib(last.data_bytes)} as sent (gzip would make it {kib(r.data_gzip_bytes)})",
+            f"- data.json: {kib(last.data_bytes)} as the browser received it ({kib(r.data_fetched_bytes)} "
+            f"fetched again; the server does not compress it: gzip would make it {kib(r.data_gzip_bytes)})",
             f"- HTML page: {kib(last.html_bytes)} (gzip {kib(r.html_gzip_bytes)}); "
             f"carries map data: {'YES — it should not' if r.html_has_map_data else 'no'}",
         ]
