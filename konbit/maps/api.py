@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from konbit.api.auth import NotFound, ProgramAuth, program_access
-from konbit.api.schemas import ErrorOut, responses
+from konbit.api.schemas import body_responses, page_of, responses
 from konbit.core.access import acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
@@ -44,24 +44,11 @@ def _map(request: HttpRequest, pk: int) -> Map:
         raise NotFound from None
 
 
-def _created(ok: object) -> dict[int, object]:
-    declared = responses(ok)
-    declared[201] = declared.pop(200)
-    declared[400] = ErrorOut
-    return declared
-
-
-def _page(qs: Any, page: PageParams) -> tuple[int, list[Any], int | None]:
-    count = qs.count()
-    end = page.offset + page.limit
-    return count, list(qs[page.offset : end]), end if end < count else None
-
-
 @router.get(
     "/{slug}/maps", auth=ProgramAuth(Action.MAP_VIEW), response=responses(MapPage), summary="System maps"
 )
 def list_maps(request: HttpRequest, slug: str, page: Query[PageParams]) -> MapPage:
-    count, rows, next_offset = _page(selectors.map_list(access=program_access(request)), page)
+    count, rows, next_offset = page_of(selectors.map_list(access=program_access(request)), page)
     return MapPage(count=count, next_offset=next_offset, items=[MapOut.model_validate(m) for m in rows])
 
 
@@ -94,7 +81,7 @@ def list_elements(request: HttpRequest, slug: str, pk: Id, filters: Query[Elemen
     qs = selectors.element_list(
         access=program_access(request), map=map, perspective_ids=filters.perspective or None
     )
-    count, rows, next_offset = _page(qs.order_by("pk"), filters)
+    count, rows, next_offset = page_of(qs.order_by("pk"), filters)
     return ElementPage(
         count=count, next_offset=next_offset, items=[ElementOut.model_validate(e) for e in rows]
     )
@@ -113,7 +100,7 @@ def list_connections(
     qs = selectors.connection_list(
         access=program_access(request), map=map, perspective_ids=filters.perspective or None
     )
-    count, rows, next_offset = _page(qs.order_by("pk"), filters)
+    count, rows, next_offset = page_of(qs.order_by("pk"), filters)
     return ConnectionPage(
         count=count, next_offset=next_offset, items=[ConnectionOut.model_validate(c) for c in rows]
     )
@@ -122,7 +109,7 @@ def list_connections(
 @router.post(
     "/{slug}/maps/{pk}/elements",
     auth=ProgramAuth(Action.MAP_CHANGE),
-    response=_created(ElementOut),
+    response=body_responses(ElementOut, status=201),
     summary="Add an element",
 )
 def create_element(request: HttpRequest, slug: str, pk: Id, payload: ElementIn) -> Status[ElementOut]:
@@ -146,7 +133,7 @@ def create_element(request: HttpRequest, slug: str, pk: Id, payload: ElementIn) 
 @router.post(
     "/{slug}/maps/{pk}/connections",
     auth=ProgramAuth(Action.MAP_CHANGE),
-    response=_created(ConnectionOut),
+    response=body_responses(ConnectionOut, status=201),
     summary="Add a connection",
 )
 def create_connection(request: HttpRequest, slug: str, pk: Id, payload: ConnectionIn) -> Status[Any]:

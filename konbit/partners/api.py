@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet, Sum
+from django.db.models import Sum
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from ninja import Query, Router, Status
 
 from konbit.api.auth import NotFound, ProgramAuth
 from konbit.api.auth import program_access as _access
-from konbit.api.schemas import ErrorOut, responses
+from konbit.api.schemas import body_responses, page_of, responses
 from konbit.core.access import Access, acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
@@ -75,7 +75,6 @@ from .schemas import (
 
 router = Router(tags=["partners"])
 
-M = TypeVar("M", bound=Model)
 T = TypeVar("T")
 
 
@@ -85,21 +84,6 @@ def _one(getter: Callable[..., T], **kwargs: Any) -> T:
         return getter(**kwargs)
     except Http404:
         raise NotFound from None
-
-
-def _page(qs: QuerySet[M], page: PageParams) -> tuple[int, list[M], int | None]:
-    count = qs.count()
-    end = page.offset + page.limit
-    return count, list(qs[page.offset : end]), end if end < count else None
-
-
-def _with_body(ok: object, *, status: int = 200) -> dict[int, object]:
-    """`responses(...)` of an operation that reads a JSON body: its success status, and 400 for a
-    body that is not JSON at all."""
-    declared = responses(ok)
-    declared[status] = declared.pop(200)
-    declared[400] = ErrorOut
-    return declared
 
 
 def _unprocessable(errors: dict[str, list[str]]) -> Status[dict[str, Any]]:
@@ -145,7 +129,7 @@ def list_organizations(
     qs = selectors.organization_list(
         access=access, query=filters.q, type=filters.type or "", region=filters.region
     )
-    count, rows, next_offset = _page(qs, filters)
+    count, rows, next_offset = page_of(qs, filters)
     return OrganizationPage(
         count=count, next_offset=next_offset, items=[_organization_out(o, access) for o in rows]
     )
@@ -165,7 +149,7 @@ def get_organization(request: HttpRequest, slug: str, pk: Id) -> OrganizationOut
 @router.post(
     "/{slug}/organizations",
     auth=ProgramAuth(Action.ORGANIZATION_CREATE),
-    response=_with_body(OrganizationOut, status=201),
+    response=body_responses(OrganizationOut, status=201),
     summary="Add an organisation",
 )
 def create_organization(request: HttpRequest, slug: str, payload: OrganizationIn) -> Status[Any]:
@@ -182,7 +166,7 @@ def create_organization(request: HttpRequest, slug: str, payload: OrganizationIn
 @router.patch(
     "/{slug}/organizations/{pk}",
     auth=ProgramAuth(Action.ORGANIZATION_CHANGE),
-    response={**_with_body(OrganizationOut), 409: OrganizationOut},
+    response={**body_responses(OrganizationOut), 409: OrganizationOut},
     summary="Change an organisation (409 with the stored record when `version` is stale)",
 )
 def update_organization(request: HttpRequest, slug: str, pk: Id, payload: OrganizationPatch) -> Status[Any]:
@@ -269,7 +253,7 @@ def list_partners(request: HttpRequest, slug: str, filters: Query[PartnerFilters
         type=filters.type or "",
         warning=filters.warning,
     )
-    count, rows, next_offset = _page(qs, filters)
+    count, rows, next_offset = page_of(qs, filters)
     return PartnerPage(
         count=count, next_offset=next_offset, items=[PartnerOut(**_partner_fields(p)) for p in rows]
     )
@@ -290,7 +274,7 @@ def get_partner(request: HttpRequest, slug: str, pk: Id) -> PartnerDetailOut:
 @router.post(
     "/{slug}/partners/{pk}/segment",
     auth=ProgramAuth(Action.PARTNERSHIP_CHANGE),
-    response=_with_body(PartnerDetailOut),
+    response=body_responses(PartnerDetailOut),
     summary="Move a partner to another segment, with the date and the reason",
 )
 def change_segment(request: HttpRequest, slug: str, pk: Id, payload: SegmentIn) -> Status[Any]:
@@ -318,7 +302,7 @@ def change_segment(request: HttpRequest, slug: str, pk: Id, payload: SegmentIn) 
 def list_warnings(request: HttpRequest, slug: str, page: Query[PageParams]) -> WarningPage:
     access = _access(request)
     services.engagement_ensure_current(program=access.program)
-    count, rows, next_offset = _page(selectors.partnership_list(access=access, warning="any"), page)
+    count, rows, next_offset = page_of(selectors.partnership_list(access=access, warning="any"), page)
     return WarningPage(
         count=count,
         next_offset=next_offset,
@@ -376,7 +360,7 @@ def list_interactions(request: HttpRequest, slug: str, filters: Query[Interactio
         since=filters.since,
         until=filters.until,
     )
-    count, rows, next_offset = _page(qs, filters)
+    count, rows, next_offset = page_of(qs, filters)
     return InteractionPage(
         count=count, next_offset=next_offset, items=[InteractionOut.model_validate(i) for i in rows]
     )
@@ -395,7 +379,7 @@ def get_interaction(request: HttpRequest, slug: str, pk: Id) -> InteractionDetai
 @router.post(
     "/{slug}/interactions",
     auth=ProgramAuth(Action.INTERACTION_LOG),
-    response=_with_body(InteractionDetailOut, status=201),
+    response=body_responses(InteractionDetailOut, status=201),
     summary="Log an interaction (an event invites its organisations)",
 )
 def log_interaction(request: HttpRequest, slug: str, payload: InteractionIn) -> Status[Any]:
@@ -431,7 +415,7 @@ def log_interaction(request: HttpRequest, slug: str, payload: InteractionIn) -> 
 @router.post(
     "/{slug}/interactions/{pk}/attendance",
     auth=ProgramAuth(Action.INTERACTION_LOG),
-    response=_with_body(InteractionDetailOut),
+    response=body_responses(InteractionDetailOut),
     summary="Record attendance of the organisations at an interaction",
 )
 def record_attendance(request: HttpRequest, slug: str, pk: Id, payload: AttendanceIn) -> Status[Any]:
@@ -478,7 +462,7 @@ def list_followups(request: HttpRequest, slug: str, filters: Query[FollowUpFilte
     access = _access(request)
     owner_id = access.user_id if filters.owner == "me" else None
     qs = selectors.followup_list(access=access, owner_id=owner_id, state=filters.state)
-    count, rows, next_offset = _page(qs, filters)
+    count, rows, next_offset = page_of(qs, filters)
     return FollowUpPage(count=count, next_offset=next_offset, items=[_followup_out(f) for f in rows])
 
 
@@ -524,7 +508,7 @@ def _supported_organizations(access: Access, initiative_ids: list[int]) -> dict[
 )
 def list_initiatives(request: HttpRequest, slug: str, page: Query[PageParams]) -> InitiativePage:
     access = _access(request)
-    count, rows, next_offset = _page(selectors.initiative_list(access=access).order_by("name", "pk"), page)
+    count, rows, next_offset = page_of(selectors.initiative_list(access=access).order_by("name", "pk"), page)
     supported = _supported_organizations(access, [i.pk for i in rows])
     return InitiativePage(
         count=count,
@@ -553,7 +537,7 @@ def list_initiatives(request: HttpRequest, slug: str, page: Query[PageParams]) -
 def list_my_invitations(request: HttpRequest, slug: str, page: Query[PageParams]) -> InvitationPage:
     access = _access(request)
     qs = selectors.invitations_of_partner(access=access).order_by("-interaction__occurred_on", "-pk")
-    count, rows, next_offset = _page(qs, page)
+    count, rows, next_offset = page_of(qs, page)
     return InvitationPage(
         count=count,
         next_offset=next_offset,
