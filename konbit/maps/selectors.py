@@ -153,3 +153,20 @@ def cached_analysis(*, map: Map, perspective_key: str = "") -> AnalysisResult | 
     return AnalysisResult.objects.filter(
         map=map, content_version=map.content_version, perspective_key=perspective_key
     ).first()
+
+
+def perspective_ties(*, access: Access, perspective: Perspective) -> list[dict[str, Any]]:
+    """The ties a partner drew from its own element (the rows of its simple form)."""
+    own_label = perspective.organization.name if perspective.organization else perspective.name
+    connections = Connection.objects.filter(
+        program=access.program, perspective=perspective, source__label=own_label
+    ).select_related("target")
+    return [
+        {
+            "name": c.target.label,
+            "type": c.type,
+            "strength": str(int(c.strength or 1)),
+            "direction": c.direction,
+        }
+        for c in connections
+    ]

@@ -68,9 +68,29 @@ def element_create(
 
 
 def element_update(
-    *, element: Element, by: User, data: dict[str, Any], expected_version: int | None = None
+    *,
+    element: Element,
+    by: User,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    perspectives: Iterable[Perspective] | None = None,
 ) -> dict[str, list[Any]]:
-    changes = tenant_record_update(instance=element, by=by, data=data, expected_version=expected_version)
+    """Change an element's fields and, when given, which perspectives include it."""
+    with transaction.atomic():
+        changes = tenant_record_update(instance=element, by=by, data=data, expected_version=expected_version)
+        if perspectives is not None:
+            before = sorted(p.name for p in element.perspectives.all())
+            element.perspectives.set(list(perspectives))
+            after = sorted(p.name for p in element.perspectives.all())
+            if before != after:
+                changes["perspectives"] = [before, after]
+                audit.record(
+                    program=element.program,
+                    actor=by,
+                    action=AuditAction.UPDATE,
+                    instance=element,
+                    changes={"perspectives": [before, after]},
+                )
     if changes:
         _touch(element.map)
     return changes

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,8 +36,6 @@ from .models import (
     Interaction,
     Organization,
     Partnership,
-    SupportDirection,
-    SupportEntry,
 )
 from .schemas import (
     PARTNER_PROFILE_FIELDS,
@@ -210,17 +206,13 @@ def _partner_fields(partnership: Partnership) -> dict[str, Any]:
 
 
 def _cost_share(access: Access, partnership: Partnership) -> CostShareOut:
-    """All-time ledger totals, as on the partner's page (no selector reads the ledger yet)."""
-    sums: dict[str, Decimal | None] = dict(
-        SupportEntry.objects.filter(program=access.program, partnership=partnership)
-        .values("direction")
-        .annotate(total=Sum("value"))
-        .order_by()
-        .values_list("direction", "total")
+    """The same twelve-month totals as the partner's page."""
+    ledger = selectors.partnership_ledger(access=access, partnership=partnership)
+    return CostShareOut(
+        given=ledger["given"],
+        contributed=ledger["put_in"],
+        **cost_share(ledger["given"], ledger["put_in"]),
     )
-    given = sums.get(SupportDirection.GIVEN) or Decimal(0)
-    contributed = sums.get(SupportDirection.CONTRIBUTED) or Decimal(0)
-    return CostShareOut(given=given, contributed=contributed, **cost_share(given, contributed))
 
 
 def _partner_detail(access: Access, pk: int) -> PartnerDetailOut:

@@ -4,16 +4,23 @@ organisation and the events it was invited to, never partnerships, notes or othe
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from konbit.core.access import Access
 
+from .engagement import LEDGER_DAYS, cost_share
 from .models import (
+    ENGAGED_SEGMENTS,
     EVENT_KINDS,
+    Agreement,
     Attendance,
+    Contact,
+    DriverNote,
     EngagementScore,
     FollowUp,
     Initiative,
@@ -23,6 +30,9 @@ from .models import (
     Participation,
     Partnership,
     SegmentChange,
+    SupportDirection,
+    SupportEntry,
+    ValueGained,
 )
 from .names import similar_names
 
@@ -38,7 +48,7 @@ ORG_SORTS = {
 }
 
 
-def _get(qs: QuerySet[Any], pk: int) -> Any:
+def get_one(qs: QuerySet[Any], pk: int) -> Any:
     try:
         return qs.get(pk=pk)
     except qs.model.DoesNotExist:
@@ -65,7 +75,7 @@ def organization_list(
 
 
 def organization_get(*, access: Access, pk: int) -> Organization:
-    return _get(organization_list(access=access), pk)
+    return get_one(organization_list(access=access), pk)
 
 
 def organization_regions(*, access: Access) -> list[str]:
@@ -154,7 +164,7 @@ def partnership_list(
 
 
 def partnership_get(*, access: Access, pk: int) -> Partnership:
-    return _get(
+    return get_one(
         Partnership.objects.filter(program=access.program).select_related("organization", "facilitator"), pk
     )
 
@@ -250,7 +260,7 @@ def interaction_get(*, access: Access, pk: int) -> Interaction:
         "follow_ups__owner",
         "contacts",
     )
-    return _get(qs, pk)
+    return get_one(qs, pk)
 
 
 def invitations_of_partner(*, access: Access) -> QuerySet[Participation]:
@@ -286,7 +296,7 @@ def followup_list(*, access: Access, owner_id: int | None = None, state: str = "
 
 
 def followup_get(*, access: Access, pk: int) -> FollowUp:
-    return _get(FollowUp.objects.filter(program=access.program).select_related("organization"), pk)
+    return get_one(FollowUp.objects.filter(program=access.program).select_related("organization"), pk)
 
 
 # --- initiatives --------------------------------------------------------------------------------
@@ -299,7 +309,7 @@ def initiative_list(*, access: Access) -> QuerySet[Initiative]:
 
 
 def initiative_get(*, access: Access, pk: int) -> Initiative:
-    return _get(Initiative.objects.filter(program=access.program), pk)
+    return get_one(Initiative.objects.filter(program=access.program), pk)
 
 
 def overlap_matrix(*, access: Access) -> dict[str, Any]:
@@ -324,15 +334,71 @@ def overlap_matrix(*, access: Access) -> dict[str, Any]:
     return {"initiatives": initiatives, "rows": rows}
 
 
-def last_contact_by_org(*, access: Access, org_ids: list[int]) -> dict[int, datetime.date]:
-    rows = (
-        Participation.objects.filter(
-            program=access.program,
-            organization_id__in=org_ids,
-            status=Attendance.ATTENDED,
-            interaction__deleted_at__isnull=True,
-        )
-        .values("organization_id")
-        .annotate(last=Max("interaction__occurred_on"))
+# --- a partnership's own rows -------------------------------------------------------------------
+
+
+def partnership_ledger(*, access: Access, partnership: Partnership) -> dict[str, Any]:
+    """Support given and co-investment received: totals and shares over the last twelve months (the
+    window the early warning uses), and the same per calendar year."""
+    entries = SupportEntry.objects.filter(program=access.program, partnership=partnership)
+    since = timezone.localdate() - datetime.timedelta(days=LEDGER_DAYS)
+    sums = dict(
+        entries.filter(occurred_on__gt=since)
+        .values("direction")
+        .annotate(total=Sum("value"))
+        .order_by()
+        .values_list("direction", "total")
     )
-    return {r["organization_id"]: r["last"] for r in rows}
+    given = sums.get(SupportDirection.GIVEN) or Decimal(0)
+    put_in = sums.get(SupportDirection.CONTRIBUTED) or Decimal(0)
+    by_year: dict[int, dict[str, Decimal]] = {}
+    for row in entries.values("occurred_on__year", "direction").annotate(total=Sum("value")).order_by():
+        by_year.setdefault(row["occurred_on__year"], {})[row["direction"]] = row["total"]
+    years = []
+    for year, amounts in sorted(by_year.items(), reverse=True):
+        year_given = amounts.get(SupportDirection.GIVEN, Decimal(0))
+        year_put_in = amounts.get(SupportDirection.CONTRIBUTED, Decimal(0))
+        years.append(
+            {"year": year, "given": year_given, "put_in": year_put_in, **cost_share(year_given, year_put_in)}
+        )
+    return {"given": given, "put_in": put_in, "years": years, **cost_share(given, put_in)}
+
+
+def partnership_rows(*, access: Access, partnership: Partnership) -> dict[str, Any]:
+    """What the partner page lists under a partnership (each a queryset of this programme)."""
+    own = {"program": access.program, "partnership": partnership}
+    return {
+        "drivers": DriverNote.objects.filter(**own).select_related("interaction"),
+        "agreements": Agreement.objects.filter(**own),
+        "support": SupportEntry.objects.filter(**own),
+        "value_gained": ValueGained.objects.filter(**own),
+        "initiatives": InitiativeSupport.objects.filter(
+            program=access.program, organization=partnership.organization, initiative__deleted_at__isnull=True
+        ).select_related("initiative"),
+        "follow_ups": followup_list(access=access, state="all").filter(organization=partnership.organization),
+    }
+
+
+def partnership_child_get(*, access: Access, partnership: Partnership, model: type[Any], pk: int) -> Any:
+    """An agreement, driver note, ledger line or value-gained row of this partnership."""
+    return get_one(model.objects.filter(program=access.program, partnership=partnership), pk)
+
+
+def contact_list(*, access: Access, organization: Organization) -> QuerySet[Contact]:
+    return Contact.objects.filter(program=access.program, organization=organization)
+
+
+def initiative_supports(*, access: Access, initiative: Initiative) -> QuerySet[InitiativeSupport]:
+    return InitiativeSupport.objects.filter(program=access.program, initiative=initiative).select_related(
+        "organization"
+    )
+
+
+def engaged_partner_organizations(*, access: Access) -> QuerySet[Organization]:
+    """Organisations whose partnership is in an engaged segment (for 'invite every engaged partner')."""
+    return Organization.objects.filter(
+        program=access.program,
+        pk__in=Partnership.objects.filter(program=access.program, segment__in=ENGAGED_SEGMENTS).values(
+            "organization_id"
+        ),
+    )

@@ -61,8 +61,8 @@ def element_edit(request: HttpRequest, program: str, pk: int, element: int) -> H
                 by=acting_user(request),
                 data=form.changed_data_dict(),
                 expected_version=form.cleaned_data.get("version"),
+                perspectives=form.cleaned_data["perspectives"],
             )
-            instance.perspectives.set(form.cleaned_data["perspectives"])
         except ConflictError as exc:
             conflict = exc.current
             form = rebase_form(

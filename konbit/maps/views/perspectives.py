@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +12,6 @@ from konbit.partners.selectors import organization_choices
 
 from .. import selectors, services
 from ..forms import PerspectiveForm, TieFormSet
-from ..models import Connection, Perspective
 
 
 @program_view(Action.PERSPECTIVE_EDIT)
@@ -46,21 +43,6 @@ def perspective_list(request: HttpRequest, program: str, pk: int) -> HttpRespons
     )
 
 
-def _current_ties(perspective: Perspective) -> list[dict[str, Any]]:
-    own_label = perspective.organization.name if perspective.organization else perspective.name
-    return [
-        {
-            "name": c.target.label,
-            "type": c.type,
-            "strength": str(int(c.strength or 1)),
-            "direction": c.direction,
-        }
-        for c in Connection.objects.filter(perspective=perspective, source__label=own_label).select_related(
-            "target"
-        )
-    ]
-
-
 @program_view(Action.PERSPECTIVE_EDIT)
 def perspective_edit(request: HttpRequest, program: str, pk: int, perspective: int) -> HttpResponse:
     """The simple form: which organisations do you work with, how, how strongly?"""
@@ -72,7 +54,9 @@ def perspective_edit(request: HttpRequest, program: str, pk: int, perspective: i
     if request.method == "POST":
         formset = TieFormSet(request.POST, prefix="ties")
     else:
-        formset = TieFormSet(initial=_current_ties(instance), prefix="ties")
+        formset = TieFormSet(
+            initial=selectors.perspective_ties(access=access, perspective=instance), prefix="ties"
+        )
     if request.method == "POST" and formset.is_valid():
         ties = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("name", "").strip()]
         count = services.partner_view_save(

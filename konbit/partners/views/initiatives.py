@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from konbit.core.services import (
 
 from .. import selectors, services
 from ..forms import InitiativeForm, InitiativeSupportForm
-from ..models import Initiative, InitiativeSupport
+from ..models import Initiative
 
 
 @program_view(Action.PARTNERSHIP_VIEW)
@@ -66,9 +66,7 @@ def initiative_detail(request: HttpRequest, program: str, pk: int) -> HttpRespon
             )
             messages.success(request, _("Added."))
             return redirect("initiative_detail", program=access.program.slug, pk=initiative.pk)
-    supports = InitiativeSupport.objects.filter(program=access.program, initiative=initiative).select_related(
-        "organization"
-    )
+    supports = selectors.initiative_supports(access=access, initiative=initiative)
     return render(
         request,
         "partners/initiative_detail.html",
@@ -108,10 +106,7 @@ def initiative_edit(request: HttpRequest, program: str, pk: int) -> HttpResponse
 def initiative_support_remove(request: HttpRequest, program: str, pk: int, child: int) -> HttpResponse:
     access = access_for(request)
     initiative = selectors.initiative_get(access=access, pk=pk)
-    try:
-        support = InitiativeSupport.objects.get(program=access.program, initiative=initiative, pk=child)
-    except InitiativeSupport.DoesNotExist:
-        raise Http404 from None
+    support = selectors.get_one(selectors.initiative_supports(access=access, initiative=initiative), child)
     tenant_record_delete(instance=support, by=acting_user(request))
     messages.success(request, _("Removed."))
     return redirect("initiative_detail", program=access.program.slug, pk=initiative.pk)

@@ -215,15 +215,7 @@ def event_invite(request: HttpRequest, program: str, pk: int) -> HttpResponse:
         raise Http404
     organizations = _chosen_organizations(request, access)
     if request.POST.get("all_active"):
-        from ..models import ENGAGED_SEGMENTS, Partnership
-
-        organizations += list(
-            Organization.objects.filter(
-                pk__in=Partnership.objects.filter(
-                    program=access.program, segment__in=ENGAGED_SEGMENTS
-                ).values("organization_id")
-            )
-        )
+        organizations += list(selectors.engaged_partner_organizations(access=access))
     added = services.event_invite(
         interaction=interaction, organizations=organizations, by=acting_user(request)
     )

@@ -71,7 +71,7 @@ def organization_detail(request: HttpRequest, program: str, pk: int) -> HttpResp
     organization = selectors.organization_get(access=access, pk=pk)
     context = {
         "organization": organization,
-        "contacts": Contact.objects.filter(program=access.program, organization=organization),
+        "contacts": selectors.contact_list(access=access, organization=organization),
         "partnership": selectors.partnership_for_organization(access=access, organization=organization),
         "history": history_for(access=access, instance=organization)[:50]
         if access.can(Action.HISTORY_VIEW)

@@ -1,17 +1,13 @@
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -37,11 +33,9 @@ from ..forms import (
 from ..models import (
     Agreement,
     DriverNote,
-    InitiativeSupport,
     OrganizationType,
     Partnership,
     Segment,
-    SupportDirection,
     SupportEntry,
     ValueGained,
 )
@@ -139,41 +133,6 @@ def partnership_create(request: HttpRequest, program: str) -> HttpResponse:
     return render(request, "partners/partnership_create.html", {"form": form})
 
 
-def _ledger(partnership: Partnership) -> dict[str, Any]:
-    """Totals and shares over the last twelve months (the window the warning uses)."""
-    since = timezone.localdate() - datetime.timedelta(days=engagement.LEDGER_DAYS)
-    sums = {
-        row["direction"]: row["total"]
-        for row in SupportEntry.objects.filter(partnership=partnership, occurred_on__gt=since)
-        .values("direction")
-        .annotate(total=Sum("value"))
-        .order_by()
-    }
-    given = sums.get(SupportDirection.GIVEN, Decimal(0)) or Decimal(0)
-    put_in = sums.get(SupportDirection.CONTRIBUTED, Decimal(0)) or Decimal(0)
-    by_year: dict[int, dict[str, Decimal]] = {}
-    for row in (
-        SupportEntry.objects.filter(partnership=partnership)
-        .values("occurred_on__year", "direction")
-        .annotate(total=Sum("value"))
-        .order_by()
-    ):
-        by_year.setdefault(row["occurred_on__year"], {})[row["direction"]] = row["total"]
-    years = [
-        {
-            "year": year,
-            "given": amounts.get(SupportDirection.GIVEN, Decimal(0)),
-            "put_in": amounts.get(SupportDirection.CONTRIBUTED, Decimal(0)),
-            **engagement.cost_share(
-                amounts.get(SupportDirection.GIVEN, Decimal(0)),
-                amounts.get(SupportDirection.CONTRIBUTED, Decimal(0)),
-            ),
-        }
-        for year, amounts in sorted(by_year.items(), reverse=True)
-    ]
-    return {"given": given, "put_in": put_in, "years": years, **engagement.cost_share(given, put_in)}
-
-
 @program_view(Action.PARTNERSHIP_VIEW)
 def partnership_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
@@ -181,13 +140,14 @@ def partnership_detail(request: HttpRequest, program: str, pk: int) -> HttpRespo
     partnership = selectors.partnership_get(access=access, pk=pk)
     settings_row = services.engagement_settings_for(access.program)
     scores = selectors.partnership_scores(partnership=partnership)
-    drivers = list(DriverNote.objects.filter(partnership=partnership).select_related("interaction"))
+    rows = selectors.partnership_rows(access=access, partnership=partnership)
+    drivers = list(rows["drivers"])
     for note in drivers:
         unmet = note.category == "expectation" and engagement.expectation_unmet(
             note.kind, settings_row.offers
         )
         note.unmet = unmet
-    ledger = _ledger(partnership)
+    ledger = selectors.partnership_ledger(access=access, partnership=partnership)
     context = {
         "partnership": partnership,
         "organization": partnership.organization,
@@ -197,20 +157,16 @@ def partnership_detail(request: HttpRequest, program: str, pk: int) -> HttpRespo
         "timeline": selectors.partnership_timeline(access=access, partnership=partnership),
         "drivers": drivers,
         "unmet": [d for d in drivers if getattr(d, "unmet", False)],
-        "agreements": Agreement.objects.filter(partnership=partnership),
-        "support": SupportEntry.objects.filter(partnership=partnership)[:LEDGER_ROWS],
-        "support_total": SupportEntry.objects.filter(partnership=partnership).count(),
+        "agreements": rows["agreements"],
+        "support": rows["support"][:LEDGER_ROWS],
+        "support_total": rows["support"].count(),
         "ledger": ledger,
         "share_warning": ledger["programme_share"] is not None
         and ledger["programme_share"] > settings_row.programme_share_warning,
         "share_limit": settings_row.programme_share_warning,
-        "value_gained": ValueGained.objects.filter(partnership=partnership),
-        "initiatives": InitiativeSupport.objects.filter(
-            program=access.program, organization=partnership.organization, initiative__deleted_at__isnull=True
-        ).select_related("initiative"),
-        "follow_ups": selectors.followup_list(access=access, state="all").filter(
-            organization=partnership.organization
-        ),
+        "value_gained": rows["value_gained"],
+        "initiatives": rows["initiatives"],
+        "follow_ups": rows["follow_ups"],
         "warning_labels": WARNING_LABELS,
         "segment_form": SegmentForm(initial={"segment": partnership.segment}),
         "forms": {kind: form_class() for kind, (form_class, _model) in CHILDREN.items()},
@@ -299,10 +255,7 @@ def partnership_child_delete(
     if kind not in CHILDREN:
         raise Http404
     model = CHILDREN[kind][1]
-    try:
-        row = model.objects.get(program=access.program, partnership=partnership, pk=child)
-    except model.DoesNotExist:
-        raise Http404 from None
+    row = selectors.partnership_child_get(access=access, partnership=partnership, model=model, pk=child)
     services.partnership_child_delete(row=row, by=acting_user(request))
     messages.success(request, _("Moved to the trash."))
     return redirect(f"{partnership_url(access, partnership)}#{kind}")
