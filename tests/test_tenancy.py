@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -54,6 +55,9 @@ def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPatter
             yield prefix + str(entry.pattern), entry
 
 
+# Apps that create their own rows for the walk in konbit/<app>/tests/tenancy.py.
+APPS_WITH_ROWS = ["results", "indicators", "learning"]
+
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
 
@@ -86,7 +90,12 @@ def a_rows(world: World) -> dict[str, list[str]]:
         str(pk) for pk in Membership.objects.filter(program=world.program_a).values_list("pk", flat=True)
     ]
     pks = {str(world.other_org_a.pk), str(trashed.pk), str(invitation.pk), *member_ids, *a_ids}
-    return {
+    extra: dict[str, list[str]] = {}
+    for app in APPS_WITH_ROWS:
+        ids, values = import_module(f"konbit.{app}.tests.tenancy").programme_a_rows(world)
+        pks |= ids
+        extra.update(values)
+    return extra | {
         "program": ["alpha"],
         "slug": ["alpha"],
         "pk": sorted(pks),

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "konbit.core",
     "konbit.partners",
     "konbit.maps",
+    "konbit.results",
+    "konbit.indicators",
+    "konbit.learning",
     "konbit.api",
 ]
 

@@ -4,8 +4,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from konbit.core.api import router as core_router
+from konbit.indicators.api import router as indicators_router
+from konbit.learning.api import router as learning_router
 from konbit.maps.api import router as maps_router
 from konbit.partners.api import router as partners_router
+from konbit.results.api import router as results_router
 
 from .auth import NotFound, TokenAuth
 
@@ -29,3 +32,9 @@ def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 api.add_router("/programs", core_router)
 api.add_router("/programs", partners_router)
 api.add_router("/programs", maps_router)
+
+api.add_router("/programs", results_router)
+
+api.add_router("/programs", indicators_router)
+
+api.add_router("/programs", learning_router)

@@ -73,10 +73,21 @@ def _partner_membership(program: Program, ctx: DemoContext) -> None:
 
 
 def _builders() -> list[Callable[[Program, DemoContext], None]]:
+    from konbit.indicators.demo import build_demo as build_indicators
+    from konbit.learning.demo import build_demo as build_learning
     from konbit.maps.demo import build_demo as build_maps
     from konbit.partners.demo import build_demo as build_partners
+    from konbit.results.demo import build_demo as build_results
 
-    return [_build_core, build_partners, _partner_membership, build_maps]
+    return [
+        _build_core,
+        build_partners,
+        _partner_membership,
+        build_maps,
+        build_results,
+        build_indicators,
+        build_learning,
+    ]
 
 
 def demo_exists() -> bool:

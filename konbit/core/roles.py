@@ -50,6 +50,11 @@ class Action(StrEnum):
     MAP_ANALYSE = "map.analyse"
     PERSPECTIVE_EDIT = "perspective.edit"
     CHANGE_VIEW = "change.view"
+    # results (steer change)
+
+    # indicators
+
+    # learning
 
 
 _STAFF = frozenset({Role.OWNER, Role.FACILITATOR, Role.MEL, Role.VIEWER})
@@ -89,6 +94,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MAP_ANALYSE: _STAFF,
     Action.PERSPECTIVE_EDIT: _EDITORS | {Role.PARTNER},
     Action.CHANGE_VIEW: _STAFF,
+    # results (steer change)
+    # indicators
+    # learning
 }
 
 

@@ -37,5 +37,4 @@ urlpatterns = [
     path("p/<slug:program>/trash/empty/", views.trash_empty, name="trash_empty"),
     path("p/<slug:program>/trash/<str:model>/<int:pk>/restore/", views.trash_restore, name="trash_restore"),
     path("p/<slug:program>/audit/", views.audit_trail, name="audit_trail"),
-    path("p/<slug:program>/change/", views.change_home, name="change_home"),
 ]

@@ -292,11 +292,6 @@ def audit_trail(request: HttpRequest, program: str) -> HttpResponse:
     return render(request, "core/audit.html", {"page": page})
 
 
-@program_view(Action.CHANGE_VIEW)
-def change_home(request: HttpRequest, program: str) -> HttpResponse:
-    return render(request, "core/change_home.html", {"phase_list": list(Phase)})
-
-
 @login_required
 def account(request: HttpRequest) -> HttpResponseBase:
     form = ApiTokenForm(request.POST or None)
