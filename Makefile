@@ -15,7 +15,9 @@ run: setup
 	DEBUG=true $(BIN)/konbit migrate --noinput
 	DEBUG=true $(BIN)/konbit demo --if-empty
 	@echo ""
-	@echo "Konbit is starting on http://127.0.0.1:8000/ (stop with Ctrl-C)."
+	@echo "Konbit is starting on http://127.0.0.1:8000/ (stop with Ctrl-C), with a background worker."
+	DEBUG=true $(BIN)/konbit db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/konbit runserver 127.0.0.1:8000
 
 test: check

@@ -43,6 +43,7 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.MAP_ANALYSE: {O, F, M, V},
     Action.PERSPECTIVE_EDIT: {O, F, M, P},
     Action.CHANGE_VIEW: {O, F, M, V},
+    Action.JOB_VIEW: {O, F, M, V, P},
     # results (steer change)
     # indicators
     # learning
@@ -83,6 +84,7 @@ PAGES: dict[Action, tuple[str, Callable[[World], str]]] = {
     Action.ORGANIZATION_DELETE: ("post", lambda w: f"/p/alpha/partners/organizations/{_org(w)}/delete/"),
     Action.MAP_VIEW: ("get", lambda w: "/p/alpha/maps/"),
     Action.CHANGE_VIEW: ("get", lambda w: "/p/alpha/change/"),
+    Action.JOB_VIEW: ("get", lambda w: "/p/alpha/jobs/"),
     # results (steer change)
     # indicators
     # learning

@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from conftest import World, client_for
 from konbit.api.api import api
 from konbit.core.access import ACTION_ATTR
-from konbit.core.models import Invitation, Membership
+from konbit.core.models import Invitation, Job, Membership
 from konbit.core.roles import Role, can
 from konbit.core.services import api_token_create, tenant_record_delete
 from tests.factories import OrganizationFactory
@@ -85,7 +85,13 @@ def a_rows(world: World) -> dict[str, list[str]]:
         invited_by=world.owner,
         expires_at="2999-01-01T00:00:00Z",
     )
-    a_ids = _programme_a_partner_rows(world)
+    job = Job.objects.create(
+        program=world.program_a,
+        kind="konbit.maps.tasks.exact_betweenness",
+        label="Alpha secret job",
+        requested_by=world.facilitator,
+    )
+    a_ids = _programme_a_partner_rows(world) | {str(job.pk)}
     member_ids = [
         str(pk) for pk in Membership.objects.filter(program=world.program_a).values_list("pk", flat=True)
     ]

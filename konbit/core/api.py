@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from konbit.api.auth import api_access
+from konbit.api.auth import NotFound, api_access
 from konbit.api.schemas import responses
 
 from . import selectors
 from .roles import Action
-from .schemas import MemberOut, MemberPage, ProgramOut
+from .schemas import JobOut, MemberOut, MemberPage, ProgramOut
 
 router = Router(tags=["programmes"])
 
@@ -58,3 +58,12 @@ def list_members(request: HttpRequest, slug: str, page: Query[PageParams]) -> Me
             for m in rows
         ],
     )
+
+
+@router.get("/{slug}/jobs/{pk}", response=responses(JobOut), summary="A background job and its progress")
+def get_job(request: HttpRequest, slug: str, pk: int) -> JobOut:
+    access = api_access(request, slug, Action.JOB_VIEW)
+    try:
+        return JobOut.model_validate(selectors.job_get(access=access, pk=pk), from_attributes=True)
+    except Http404:
+        raise NotFound from None

@@ -50,6 +50,7 @@ class Action(StrEnum):
     MAP_ANALYSE = "map.analyse"
     PERSPECTIVE_EDIT = "perspective.edit"
     CHANGE_VIEW = "change.view"
+    JOB_VIEW = "job.view"
     # results (steer change)
 
     # indicators
@@ -94,6 +95,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MAP_ANALYSE: _STAFF,
     Action.PERSPECTIVE_EDIT: _EDITORS | {Role.PARTNER},
     Action.CHANGE_VIEW: _STAFF,
+    # Background jobs: a partner user sees only the jobs it started (selectors).
+    Action.JOB_VIEW: _EVERYONE,
     # results (steer change)
     # indicators
     # learning

@@ -29,3 +29,16 @@ class MemberOut(Schema):
 
 class MemberPage(Paged):
     items: list[MemberOut]
+
+
+class JobOut(Schema):
+    id: int
+    label: str
+    status: str = Field(description="queued, running, done or failed.")
+    progress: float = Field(description="0 to 1.")
+    message: str = Field(description="The current step.")
+    result: dict[str, object] = Field(description='When done: at least "url", the page of the result.')
+    error: str
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None

@@ -12,7 +12,8 @@ from django.db import models
 from django.http import Http404
 
 from .access import Access
-from .models import AuditEvent, Invitation, Membership, Program, TenantModel
+from .models import AuditEvent, Invitation, Job, Membership, Program, TenantModel, job_key
+from .roles import Role
 
 UserLike = User | AnonymousUser
 
@@ -110,3 +111,24 @@ def audit_list(*, access: Access) -> models.QuerySet[AuditEvent]:
 def scoped(model: type[Any], *, access: Access) -> models.QuerySet[Any]:
     """Base queryset of a tenant-owned model for this programme (live rows only)."""
     return model.objects.filter(program=access.program)
+
+
+def job_list(*, access: Access) -> models.QuerySet[Job]:
+    """The programme's background jobs; a partner user sees only those it asked for."""
+    jobs = Job.objects.filter(program=access.program).select_related("requested_by")
+    if access.role == Role.PARTNER:
+        jobs = jobs.filter(requested_by_id=access.user_id)
+    return jobs
+
+
+def job_get(*, access: Access, pk: int) -> Job:
+    job = job_list(access=access).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def job_latest(*, access: Access, kind: str, params: dict[str, Any]) -> Job | None:
+    """The most recent job of this kind and parameters (to show its progress or result beside the page
+    that starts it)."""
+    return job_list(access=access).filter(kind=kind, key=job_key(params)).first()

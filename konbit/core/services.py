@@ -20,7 +20,17 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .access import Access
-from .models import ApiToken, AuditAction, Invitation, Membership, Program, TenantModel
+from .models import (
+    ApiToken,
+    AuditAction,
+    Invitation,
+    Job,
+    JobStatus,
+    Membership,
+    Program,
+    TenantModel,
+    job_key,
+)
 from .roles import Role
 
 T = TypeVar("T", bound=TenantModel)
@@ -320,3 +330,25 @@ def api_token_authenticate(*, raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def job_start(*, access: Access, kind: str, label: str, params: dict[str, Any], by: User) -> Job:
+    """Queues a background job (see konbit.core.tasks). The same job already waiting or running for this
+    programme is returned instead of starting a second one."""
+    from .tasks import run_job
+
+    key = job_key(params)
+    running = Job.objects.filter(
+        program=access.program, kind=kind, key=key, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).first()
+    if running is not None:
+        return running
+    job = Job.objects.create(
+        program=access.program, kind=kind, label=label, params=params, key=key, requested_by=by
+    )
+    # The task row is written in this same transaction: the job and its task exist together or not at all.
+    task_result = run_job.enqueue(job_id=job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(task_result.id))
+    job.task_id = str(task_result.id)
+    return job

@@ -41,6 +41,22 @@ class KonbitLoginView(LoginView):
         return response
 
 
+@program_view(Action.JOB_VIEW)
+def job_list(request: HttpRequest, program: str) -> HttpResponse:
+    access = access_for(request)
+    page = Paginator(selectors.job_list(access=access), 50).get_page(request.GET.get("page"))
+    return render(request, "core/job_list.html", {"page": page})
+
+
+@program_view(Action.JOB_VIEW)
+def job_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    """A job's progress; htmx polls the same address for the progress fragment until the job is done."""
+    job = selectors.job_get(access=access_for(request), pk=pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "core/_job_progress.html", {"job": job})
+    return render(request, "core/job_detail.html", {"job": job})
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The programme switcher. With a single programme, go straight to it."""

@@ -7,14 +7,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from konbit.api.auth import NotFound, ProgramAuth, program_access
 from konbit.api.schemas import body_responses, page_of, responses
+from konbit.core import services as core_services
 from konbit.core.access import acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
+from konbit.core.schemas import JobOut
+from konbit.core.tasks import kind_of
 
 from . import selectors, services
 from .models import Map, Perspective
@@ -32,7 +36,8 @@ from .schemas import (
     MapPage,
     PerspectiveOut,
 )
-from .views.common import analysis_for
+from .tasks import exact_betweenness
+from .views.common import analysis_for, analysis_scope, exact_params
 
 router = Router(tags=["maps"])
 
@@ -217,6 +222,28 @@ def map_analysis(request: HttpRequest, slug: str, pk: Id, filters: Query[Perspec
         access=program_access(request), map=map, perspective_ids=filters.perspective or None
     )
     return AnalysisOut.model_validate(result)
+
+
+@router.post(
+    "/{slug}/maps/{pk}/analysis/exact",
+    auth=ProgramAuth(Action.MAP_ANALYSE),
+    response={202: JobOut, **{k: v for k, v in responses(JobOut).items() if k != 200}},
+    summary="Start exact betweenness as a background job (follow it at /jobs/{id})",
+)
+def map_analysis_exact(
+    request: HttpRequest, slug: str, pk: Id, filters: Query[PerspectiveFilter]
+) -> Status[JobOut]:
+    access = program_access(request)
+    map = _map(request, pk)
+    scope_ids, _key = analysis_scope(access=access, map=map, perspective_ids=filters.perspective or None)
+    job = core_services.job_start(
+        access=access,
+        kind=kind_of(exact_betweenness),
+        label=_("Exact betweenness of %(map)s") % {"map": map.name},
+        params=exact_params(map, scope_ids),
+        by=acting_user(request),
+    )
+    return Status(202, JobOut.model_validate(job, from_attributes=True))
 
 
 class CompareFilter(PerspectiveFilter):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/delete/", maps.map_delete, name="map_delete"),
     path("<int:pk>/table/", maps.map_table, name="map_table"),
     path("<int:pk>/analysis/", maps.map_analysis, name="map_analysis"),
+    path("<int:pk>/analysis/exact/", maps.map_analysis_exact, name="map_analysis_exact"),
     path("<int:pk>/compare/", perspectives.map_compare, name="map_compare"),
     path("<int:pk>/snapshots/", maps.snapshot_list, name="snapshot_list"),
     path("<int:pk>/export.<str:fmt>", io.map_export, name="map_export"),

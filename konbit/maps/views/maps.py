@@ -16,16 +16,20 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from konbit.core import audit
+from konbit.core import selectors as core_selectors
+from konbit.core import services as core_services
 from konbit.core.access import access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
 from konbit.core.models import AuditAction
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError, tenant_record_delete, tenant_record_update
+from konbit.core.tasks import kind_of
 
 from .. import selectors, services
 from ..forms import MapForm, SnapshotForm
 from ..models import Element, ElementKind, MarketFunction
-from .common import analysis_for, perspective_ids_param
+from ..tasks import exact_betweenness
+from .common import analysis_for, analysis_scope, exact_params, perspective_ids_param
 
 PAGE_SIZE = 100
 ID = 987654321  # a placeholder id, replaced by "{id}" in address templates
@@ -277,6 +281,23 @@ def _metrics_csv(slug: str, name: str, rows: list[dict[str, Any]], request: Http
     return response
 
 
+@require_POST
+@program_view(Action.MAP_ANALYSE)
+def map_analysis_exact(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    """Starts exact betweenness as a background job (big maps get an estimate on the page)."""
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    scope_ids, _key = analysis_scope(access=access, map=map, perspective_ids=perspective_ids_param(request))
+    job = core_services.job_start(
+        access=access,
+        kind=kind_of(exact_betweenness),
+        label=_("Exact betweenness of %(map)s") % {"map": map.name},
+        params=exact_params(map, scope_ids),
+        by=acting_user(request),
+    )
+    return redirect("job_detail", program=access.program.slug, pk=job.pk)
+
+
 @program_view(Action.MAP_ANALYSE)
 def map_analysis(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
@@ -293,11 +314,16 @@ def map_analysis(request: HttpRequest, program: str, pk: int) -> HttpResponse:
         )[:10]
         for metric in ("betweenness", "pagerank", "degree", "constraint")
     }
+    scope_ids, _key = analysis_scope(access=access, map=map, perspective_ids=perspective_ids)
+    exact_job = core_selectors.job_latest(
+        access=access, kind=kind_of(exact_betweenness), params=exact_params(map, scope_ids)
+    )
     return render(
         request,
         "maps/map_analysis.html",
         {
             "map": map,
+            "exact_job": exact_job,
             "summary": result.get("map", {}),
             "top": top,
             "loops": result.get("loops", {}),
