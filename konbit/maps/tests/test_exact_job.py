@@ -19,6 +19,10 @@ from konbit.maps.views.common import analysis_for
 
 from .test_pages import access_of
 
+# The worker commits and checks its connection as in production (it closes one left inside a transaction),
+# so these tests run with real commits rather than inside one rolled-back transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def _random_map(world: World, n: int = 60, m: int = 150, seed: int = 7) -> Map:
     rng = random.Random(seed)
