@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.map_analysis [--quick]
 
 On power-law maps of 10,000 elements / 50,000 connections and (without --quick) 100,000 / 500,000
-(bench.graphs.power_law_map), it measures:
+(konbit.maps.synthetic.power_law_map), it measures:
 
 - Konbit: `analyze(gmap)` end to end, as the map pages call it, with the time of each analysis step
   (the functions `analyze` calls, timed by wrapping them for the run; nothing in analysis/ changes).
@@ -49,12 +49,12 @@ import igraph as ig
 import networkx as nx
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
-from bench.graphs import power_law_map
 from konbit.maps.analysis import analyze
 from konbit.maps.analysis import metrics as konbit_metrics
 from konbit.maps.analysis import network as konbit_network
 from konbit.maps.analysis.build import MapGraph, build
 from konbit.maps.graph import GMap
+from konbit.maps.synthetic import power_law_map
 
 OUT = Path(__file__).resolve().parent / "out"
 ROOT = Path(__file__).resolve().parent.parent
