@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from konbit.core.access import Access
@@ -21,18 +22,23 @@ def _get(qs: QuerySet[Any], pk: int) -> Any:
         raise Http404 from None
 
 
+def _count_per_map(rows: QuerySet[Any]) -> Coalesce:
+    """A correlated COUNT per map. Two joined COUNT(DISTINCT …) would multiply elements by connections
+    (measured: 15 s for one 1,000-element map); two subqueries stay proportional to each map's size."""
+    counted = rows.filter(map=OuterRef("pk")).order_by().values("map").annotate(n=Count("pk", distinct=True))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
 def map_list(*, access: Access) -> QuerySet[Map]:
     """Every map of the programme. For a partner user the counts cover only its own perspectives."""
     qs = Map.objects.filter(program=access.program)
+    elements, connections = Element.objects.all(), Connection.objects.all()
     if access.is_partner:
-        own = Q(perspectives__organization_id=access.membership.organization_id or 0)
-        return qs.annotate(
-            element_count=Count("perspectives__elements", filter=own, distinct=True),
-            connection_count=Count("perspectives__connections", filter=own, distinct=True),
-        ).order_by("name")
+        own = access.membership.organization_id or 0
+        elements = elements.filter(perspectives__organization_id=own)
+        connections = connections.filter(perspective__organization_id=own)
     return qs.annotate(
-        element_count=Count("elements", filter=Q(elements__deleted_at__isnull=True), distinct=True),
-        connection_count=Count("connections", filter=Q(connections__deleted_at__isnull=True), distinct=True),
+        element_count=_count_per_map(elements), connection_count=_count_per_map(connections)
     ).order_by("name")
 
 
