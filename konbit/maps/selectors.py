@@ -104,52 +104,107 @@ def snapshot_get(*, access: Access, map: Map, pk: int) -> Snapshot:
     return _get(snapshot_list(access=access, map=map), pk)
 
 
+def _tags(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
 def to_gmap(*, access: Access, map: Map, perspective_ids: list[int] | None = None) -> graph.GMap:
-    """The map (or some perspectives of it) as plain data, in three queries."""
-    elements = list(
+    """The map (or some perspectives of it) as plain data, in three queries of plain values (building
+    model instances for 10,000 elements and 50,000 connections took most of the time)."""
+    element_rows = list(
         element_list(access=access, map=map, perspective_ids=perspective_ids)
-        .prefetch_related("perspectives")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "key",
+            "label",
+            "type",
+            "kind",
+            "function",
+            "tags",
+            "description",
+            "attributes",
+            "x",
+            "y",
+            "organization_id",
+        )
     )
-    connections = list(
-        connection_list(access=access, map=map, perspective_ids=perspective_ids).order_by("pk")
+    names: dict[int, list[str]] = {}
+    links = Element.perspectives.through.objects.filter(
+        element__map=map, perspective__map=map, perspective__deleted_at__isnull=True
     )
+    visible = visible_perspective_ids(access=access, map=map)
+    if visible is not None:  # a partner user: never the names of other partners' perspectives
+        links = links.filter(perspective_id__in=visible)
+    for element_id, name in links.values_list("element_id", "perspective__name"):
+        names.setdefault(element_id, []).append(name)
     g = graph.GMap(name=map.name, extra=dict(map.extra))
-    for e in elements:
-        attributes = dict(e.attributes)
-        if e.organization_id:
+    for pk, key, label, type_, kind, function, tags, description, attributes, x, y, org_id in element_rows:
+        attributes = dict(attributes)
+        if org_id:
             attributes.setdefault("partner", True)
         g.elements.append(
             graph.GElement(
-                id=e.key,
-                label=e.label,
-                type=e.type,
-                kind=e.kind,
-                function=e.function,
-                tags=e.tag_list,
-                description=e.description,
+                id=key,
+                label=label,
+                type=type_,
+                kind=kind,
+                function=function,
+                tags=_tags(tags),
+                description=description,
                 attributes=attributes,
-                position=(e.x, e.y) if e.x is not None and e.y is not None else None,
-                perspectives=sorted(p.name for p in e.perspectives.all()),
+                position=(x, y) if x is not None and y is not None else None,
+                perspectives=sorted(names.get(pk, [])),
             )
         )
-    keys = {e.key for e in elements}
-    for c in connections:
-        if c.source.key not in keys or c.target.key not in keys:
+    keys = {row[1] for row in element_rows}
+    connections = (
+        connection_list(access=access, map=map, perspective_ids=perspective_ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "key",
+            "source__key",
+            "target__key",
+            "type",
+            "direction",
+            "sign",
+            "strength",
+            "description",
+            "tags",
+            "attributes",
+            "perspective__name",
+        )
+    )
+    for (
+        pk,
+        key,
+        source,
+        target,
+        type_,
+        direction,
+        sign,
+        strength,
+        description,
+        tags,
+        attributes,
+        name,
+    ) in connections:
+        if source not in keys or target not in keys:
             continue
         g.connections.append(
             graph.GConnection(
-                id=c.key or str(c.pk),
-                source=c.source.key,
-                target=c.target.key,
-                type=c.type,
-                direction=c.direction,
-                sign=c.sign,
-                strength=c.strength,
-                description=c.description,
-                tags=[t.strip() for t in c.tags.split(",") if t.strip()],
-                attributes=dict(c.attributes),
-                perspective=c.perspective.name if c.perspective else "",
+                id=key or str(pk),
+                source=source,
+                target=target,
+                type=type_,
+                direction=direction,
+                sign=sign,
+                strength=strength,
+                description=description,
+                tags=_tags(tags),
+                attributes=dict(attributes),
+                perspective=name or "",
             )
         )
     return g
