@@ -47,6 +47,11 @@ EXPECTED: dict[Action, set[Role]] = {
     # results (steer change)
     # indicators
     # learning
+    Action.LESSON_VIEW: {O, F, M, V},
+    Action.LESSON_CHANGE: {O, F, M},
+    Action.COMMUNICATION_VIEW: {O, F, M, V},
+    Action.COMMUNICATION_CHANGE: {O, F, M},
+    Action.REPORT_VIEW: {O, F, M, V},
 }
 
 
@@ -88,6 +93,11 @@ PAGES: dict[Action, tuple[str, Callable[[World], str]]] = {
     # results (steer change)
     # indicators
     # learning
+    Action.LESSON_VIEW: ("get", lambda w: "/p/alpha/learning/lessons/"),
+    Action.LESSON_CHANGE: ("get", lambda w: "/p/alpha/learning/lessons/new/"),
+    Action.COMMUNICATION_VIEW: ("get", lambda w: "/p/alpha/learning/communications/"),
+    Action.COMMUNICATION_CHANGE: ("get", lambda w: "/p/alpha/learning/communications/new/"),
+    Action.REPORT_VIEW: ("get", lambda w: "/p/alpha/learning/report/"),
 }
 
 

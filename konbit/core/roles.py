@@ -56,6 +56,11 @@ class Action(StrEnum):
     # indicators
 
     # learning
+    LESSON_VIEW = "lesson.view"
+    LESSON_CHANGE = "lesson.change"
+    COMMUNICATION_VIEW = "communication.view"
+    COMMUNICATION_CHANGE = "communication.change"
+    REPORT_VIEW = "report.view"
 
 
 _STAFF = frozenset({Role.OWNER, Role.FACILITATOR, Role.MEL, Role.VIEWER})
@@ -99,7 +104,12 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.JOB_VIEW: _EVERYONE,
     # results (steer change)
     # indicators
-    # learning
+    # learning: lessons, the communication plan and the funder report are the team's own work.
+    Action.LESSON_VIEW: _STAFF,
+    Action.LESSON_CHANGE: _EDITORS,
+    Action.COMMUNICATION_VIEW: _STAFF,
+    Action.COMMUNICATION_CHANGE: _EDITORS,
+    Action.REPORT_VIEW: _STAFF,
 }
 
 

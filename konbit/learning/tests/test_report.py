@@ -1,0 +1,156 @@
+"""The funder report: sections from every app that has a report module, as HTML, DOCX and XLSX."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import sys
+import types
+from typing import Any
+
+import openpyxl
+import pytest
+from django.utils import timezone
+from docx import Document
+
+from conftest import World, client_for
+from konbit.learning import services
+from konbit.learning.report import collect_sections
+from konbit.learning.report.periods import period_for
+from konbit.learning.tests.helpers import make_lesson, staff_access
+from konbit.partners import services as partner_services
+from konbit.partners.models import InteractionKind
+
+TODAY = timezone.localdate()
+OWN_TABLES = [
+    "Partners by segment",
+    "Early warnings",
+    "Interactions with the most partners attending",
+    "Maps today",
+    "Latest snapshots",
+    "Lessons published in the period",
+    "Communications sent",
+    "Communication plan",
+]
+
+
+@pytest.fixture
+def programme_with_data(world: World) -> World:
+    access = staff_access(world)
+    partner_services.partnership_create(
+        access=access, organization=world.partner_org, by=world.facilitator, data={"segment": "champion"}
+    )
+    partner_services.interaction_log(
+        access=access,
+        by=world.facilitator,
+        data={"kind": InteractionKind.ROUND_TABLE, "occurred_on": TODAY - datetime.timedelta(days=20)},
+        organizations=[world.partner_org],
+    )
+    make_lesson(world, title="=cmd|' /C calc'!A0", tags="exit", status="published")
+    make_lesson(world, title="Draft not in the report", status="draft")
+    communication = services.communication_create(
+        access=access,
+        by=world.facilitator,
+        data={
+            "title": "Funder quarterly",
+            "frequency": "quarterly",
+            "first_due_on": TODAY - datetime.timedelta(days=90),
+            "owner": world.mel,
+        },
+    )
+    services.communication_log_sending(
+        communication=communication, by=world.mel, sent_on=TODAY - datetime.timedelta(days=5), note="Q3"
+    )
+    return world
+
+
+def test_quick_picks_are_calendar_periods() -> None:
+    today = datetime.date(2026, 11, 22)
+    assert period_for("last_quarter", today) == (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+    assert period_for("last_year", today) == (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert period_for("year_to_date", today) == (datetime.date(2026, 1, 1), today)
+    assert period_for("", today) == (datetime.date(2025, 11, 23), today)
+    assert period_for("last_quarter", datetime.date(2026, 2, 3)) == (
+        datetime.date(2025, 10, 1),
+        datetime.date(2025, 12, 31),
+    )
+
+
+def test_report_page_shows_every_section_with_data(programme_with_data: World) -> None:
+    page = client_for(programme_with_data.mel).get("/p/alpha/learning/report/").content.decode()
+    for title in ["Partners and engagement", "The system maps", "Lessons learned", "Communications"]:
+        assert f">{title}</h2>" in page
+    for table in OWN_TABLES:
+        assert f"<h3>{table}</h3>" in page
+    assert "Alpha Partner Cooperative" in page and "Funder quarterly" in page
+    assert "Draft not in the report" not in page
+    assert "<svg" in page and "style=" not in page.split("<svg", 1)[1].split("</svg>")[0]
+
+
+def test_print_view_has_no_navigation_and_uses_the_print_stylesheet(programme_with_data: World) -> None:
+    page = client_for(programme_with_data.owner).get("/p/alpha/learning/report/print/?pick=year_to_date")
+    html = page.content.decode()
+    assert 'class="pillars"' not in html and "learning/report.css" in html
+    assert f"From {TODAY.year}-01-01 to {TODAY.isoformat()}" in html
+
+
+def test_a_bad_period_says_so_and_falls_back(programme_with_data: World) -> None:
+    html = (
+        client_for(programme_with_data.owner)
+        .get("/p/alpha/learning/report/?start=2026-05-01&end=2026-01-01")
+        .content.decode()
+    )
+    assert "The end of the period comes before its start." in html
+
+
+def test_docx_opens_and_holds_every_table(programme_with_data: World) -> None:
+    response = client_for(programme_with_data.owner).get("/p/alpha/learning/report/download.docx")
+    assert response["Content-Disposition"].endswith('.docx"')
+    document = Document(io.BytesIO(response.content))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for table in OWN_TABLES:
+        assert table in headings
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert {"Segment", "Partners", "Funder quarterly", "Alpha Partner Cooperative"} <= cells
+    assert any("see the web report" in p.text for p in document.paragraphs)
+
+
+def test_xlsx_opens_with_a_sheet_per_section_and_neutralised_formulas(programme_with_data: World) -> None:
+    response = client_for(programme_with_data.owner).get("/p/alpha/learning/report/download.xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[:2] == ["Partners and engagement", "The system maps"]
+    assert "Communications" in workbook.sheetnames
+    values = [cell for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for cell in row]
+    for table in OWN_TABLES:
+        assert table in values
+    assert "'=cmd|' /C calc'!A0" in values
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+def test_sections_of_other_apps_join_the_report_in_order(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contract with results and indicators: a report module with report_section(...)."""
+    calls: list[tuple[Any, ...]] = []
+
+    def indicators_section(*, access: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+        calls.append((access.program.slug, start, end))
+        return {
+            "key": "indicators",
+            "title": "Indicators",
+            "tables": [
+                {"title": "Indicators against targets", "headers": ["Indicator"], "rows": [["Yield"]]}
+            ],
+        }
+
+    fake = types.ModuleType("konbit.indicators.report")
+    fake.report_section = indicators_section
+    monkeypatch.setitem(sys.modules, "konbit.indicators.report", fake)
+    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
+    sections = collect_sections(access=staff_access(world), start=start, end=end)
+    assert [s["key"] for s in sections] == ["partners", "maps", "indicators", "lessons", "communications"]
+    assert calls == [("alpha", start, end)]
+    assert sections[2]["figures"] == [] and sections[2]["tables"][0]["rows"] == [["Yield"]]
+    response = client_for(world.owner).get("/p/alpha/learning/report/download.docx")
+    document = Document(io.BytesIO(response.content))
+    assert any(row.cells[0].text == "Yield" for table in document.tables for row in table.rows)
