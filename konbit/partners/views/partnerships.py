@@ -133,6 +133,10 @@ def partnership_create(request: HttpRequest, program: str) -> HttpResponse:
     return render(request, "partners/partnership_create.html", {"form": form})
 
 
+# The page shows the latest entries; the interactions list (filtered to the partner) shows them all.
+TIMELINE_ROWS = 30
+
+
 @program_view(Action.PARTNERSHIP_VIEW)
 def partnership_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
@@ -154,7 +158,10 @@ def partnership_detail(request: HttpRequest, program: str, pk: int) -> HttpRespo
         "latest": scores[-1] if scores else None,
         "chart": score_chart(scores),
         "weights": services.params_for(settings_row).weights,
-        "timeline": selectors.partnership_timeline(access=access, partnership=partnership),
+        "timeline": selectors.partnership_timeline(
+            access=access, partnership=partnership, limit=TIMELINE_ROWS
+        ),
+        "timeline_limit": TIMELINE_ROWS,
         "drivers": drivers,
         "unmet": [d for d in drivers if getattr(d, "unmet", False)],
         "agreements": rows["agreements"],
