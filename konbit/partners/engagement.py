@@ -22,10 +22,12 @@ punished for, say, never having been invited to a round table). No component pre
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 WINDOW_DAYS = 180
 LEDGER_DAYS = 365
@@ -141,6 +143,10 @@ def score_at(activity: Activity, as_of: datetime.date, params: Params) -> Score:
         SENTIMENT: sentiment(activity, as_of),
         COINVESTMENT: coinvestment(activity, as_of),
     }
+    return _total(components, params)
+
+
+def _total(components: dict[str, float | None], params: Params) -> Score:
     weighted = [
         (params.weights.get(name, 0), value) for name, value in components.items() if value is not None
     ]
@@ -149,6 +155,80 @@ def score_at(activity: Activity, as_of: datetime.date, params: Params) -> Score:
     return Score(
         total=total, components={k: None if v is None else round(v, 1) for k, v in components.items()}
     )
+
+
+def score_series(activity: Activity, ends: Sequence[datetime.date], params: Params) -> list[Score]:
+    """`score_at(activity, end, params)` for each of `ends`, equal to it value for value, computed once
+    over sorted dates with prefix sums (each month costs a few binary searches instead of a scan of the
+    partner's whole history: 2,000 partners × 36 months is seconds, not minutes).
+
+    The sums are exact (attendance values are halves, sentiments integers, the ledger decimals), so the
+    windows' means are the same numbers `score_at` computes."""
+    contacts = sorted(d for d, _one in activity.contacts)
+    invitations = sorted(activity.invitations)
+    invitation_days = [d for d, _s in invitations]
+    invitation_sums = _prefix([ATTENDANCE_VALUE[s] for _d, s in invitations])
+    sentiments = sorted(activity.sentiments)
+    sentiment_days = [d for d, _v in sentiments]
+    sentiment_sums = _prefix([float(v) for _d, v in sentiments])
+    ledger = sorted(activity.ledger, key=lambda row: row[0])
+    ledger_days = [d for d, _direction, _v in ledger]
+    given_sums = _prefix(
+        [v if direction == "given" else Decimal(0) for _d, direction, v in ledger], Decimal(0)
+    )
+    put_in_sums = _prefix(
+        [v if direction == "contributed" else Decimal(0) for _d, direction, v in ledger], Decimal(0)
+    )
+    followups_by_due = sorted(activity.followups, key=lambda row: row[0])
+    due_days = [due for due, _done in followups_by_due]
+    window = datetime.timedelta(days=WINDOW_DAYS)
+    year = datetime.timedelta(days=LEDGER_DAYS)
+    scores = []
+    for as_of in ends:
+        last = bisect.bisect_right(contacts, as_of)
+        components: dict[str, float | None] = {
+            RECENCY: 0.0
+            if last == 0
+            else max(0.0, 100.0 * (1 - (as_of - contacts[last - 1]).days / (2 * params.no_contact_days))),
+        }
+        lo, hi = _window(invitation_days, as_of - window, as_of)
+        components[ATTENDANCE] = (
+            100.0 * (invitation_sums[hi] - invitation_sums[lo]) / (hi - lo) if hi > lo else None
+        )
+        lo, hi = _window(due_days, as_of - window, as_of)
+        values = []
+        for due, done in followups_by_due[lo:hi]:
+            values.append(
+                1.0
+                if done is not None and done <= due
+                else 0.5
+                if done is not None and done <= as_of
+                else 0.0
+            )
+        mean = _mean(values)
+        components[FOLLOWUPS] = None if mean is None else 100.0 * mean
+        lo, hi = _window(sentiment_days, as_of - window, as_of)
+        components[SENTIMENT] = (
+            ((sentiment_sums[hi] - sentiment_sums[lo]) / (hi - lo) + 2) / 4 * 100.0 if hi > lo else None
+        )
+        lo, hi = _window(ledger_days, as_of - year, as_of)
+        given, put_in = given_sums[hi] - given_sums[lo], put_in_sums[hi] - put_in_sums[lo]
+        total = given + put_in
+        components[COINVESTMENT] = None if total == 0 else min(100.0, 200.0 * float(put_in / total))
+        scores.append(_total(components, params))
+    return scores
+
+
+def _prefix(values: Sequence[Any], zero: Any = 0.0) -> list[Any]:
+    sums = [zero]
+    for value in values:
+        sums.append(sums[-1] + value)
+    return sums
+
+
+def _window(days: Sequence[datetime.date], start: datetime.date, end: datetime.date) -> tuple[int, int]:
+    """Indexes [lo, hi) of the sorted `days` with start < day ≤ end."""
+    return bisect.bisect_right(days, start), bisect.bisect_right(days, end)
 
 
 def month_ends(start: datetime.date, today: datetime.date) -> list[datetime.date]:

@@ -476,15 +476,15 @@ def engagement_refresh(
             return 0
         qs = qs.filter(pk__in=ids)
     partnerships = list(qs.only("pk", "organization_id", "since", "created_at", "segment"))
-    activities = load_activities(program=program, partnerships=partnerships)
+    activities = load_activities(program=program, partnerships=partnerships, everyone=partnership_ids is None)
     scores: list[EngagementScore] = []
     for partnership in partnerships:
         activity = activities[partnership.pk]
         # Scores start when the partnership does (months before it would only show zeros).
         start = partnership.since or partnership.created_at.date()
         by_month: dict[datetime.date, float | None] = {}
-        for end in engagement.month_ends(start, today):
-            score = engagement.score_at(activity, end, params)
+        ends = engagement.month_ends(start, today)
+        for end, score in zip(ends, engagement.score_series(activity, ends, params), strict=True):
             by_month[end.replace(day=1)] = score.total
             scores.append(
                 EngagementScore(

@@ -144,3 +144,32 @@ def test_expectations_the_programme_cannot_meet() -> None:
     assert e.expectation_unmet("financial_support", offers) is True
     assert e.expectation_unmet("technical_support", offers) is False
     assert e.expectation_unmet("market_access", offers) is False
+
+
+def test_score_series_equals_score_at_month_by_month() -> None:
+    """The fast series (sorted dates, prefix sums) gives exactly the definition's numbers."""
+    import random
+
+    from konbit.partners.engagement import Activity, month_ends, score_at, score_series
+
+    rng = random.Random(11)
+    start = datetime.date(2024, 1, 10)
+    days = [start + datetime.timedelta(days=rng.randrange(0, 1000)) for _ in range(400)]
+    activity = Activity(
+        contacts=[(d, rng.random() < 0.6) for d in days[:150]],
+        invitations=[(d, rng.choice(["attended", "excused", "no_show", "invited"])) for d in days[150:260]],
+        followups=[
+            (d, None if rng.random() < 0.3 else d + datetime.timedelta(days=rng.randrange(-5, 40)))
+            for d in days[260:300]
+        ],
+        sentiments=[(d, rng.randrange(-2, 3)) for d in days[300:360]],
+        ledger=[
+            (d, rng.choice(["given", "contributed"]), Decimal(rng.randrange(1, 900))) for d in days[360:400]
+        ],
+    )
+    ends = month_ends(start, datetime.date(2026, 11, 22))
+    params = e.Params(
+        weights={"recency": 3, "attendance": 2, "followups": 1, "sentiment": 1, "coinvestment": 2}
+    )
+    assert score_series(activity, ends, params) == [score_at(activity, end, params) for end in ends]
+    assert score_series(Activity(), ends, params) == [score_at(Activity(), end, params) for end in ends]
