@@ -51,6 +51,12 @@ class Action(StrEnum):
     PERSPECTIVE_EDIT = "perspective.edit"
     CHANGE_VIEW = "change.view"
     # results (steer change)
+    CHECKLIST_TICK = "checklist.tick"
+    PLAYBOOK_EDIT = "playbook.edit"
+    INTERVENTION_CHANGE = "intervention.change"
+    INTERVENTION_DELETE = "intervention.delete"
+    EXIT_CRITERIA = "exit.criteria"
+    EXIT_DECIDE = "exit.decide"
 
     # indicators
 
@@ -94,7 +100,14 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MAP_ANALYSE: _STAFF,
     Action.PERSPECTIVE_EDIT: _EDITORS | {Role.PARTNER},
     Action.CHANGE_VIEW: _STAFF,
-    # results (steer change)
+    # results (steer change): every page is staff-only (interventions, AAER evidence and exit status
+    # are the team's judgements about partners); the playbook and exit criteria are the owners' call.
+    Action.CHECKLIST_TICK: _EDITORS,
+    Action.PLAYBOOK_EDIT: _OWNER,
+    Action.INTERVENTION_CHANGE: _EDITORS,
+    Action.INTERVENTION_DELETE: frozenset({Role.OWNER, Role.FACILITATOR}),
+    Action.EXIT_CRITERIA: _OWNER,
+    Action.EXIT_DECIDE: frozenset({Role.OWNER, Role.FACILITATOR}),
     # indicators
     # learning
 }
