@@ -45,6 +45,12 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.CHANGE_VIEW: {O, F, M, V},
     Action.JOB_VIEW: {O, F, M, V, P},
     # results (steer change)
+    Action.CHECKLIST_TICK: {O, F, M},
+    Action.PLAYBOOK_EDIT: {O},
+    Action.INTERVENTION_CHANGE: {O, F, M},
+    Action.INTERVENTION_DELETE: {O, F},
+    Action.EXIT_CRITERIA: {O},
+    Action.EXIT_DECIDE: {O, F},
     # indicators
     # learning
     Action.LESSON_VIEW: {O, F, M, V},
@@ -66,6 +72,21 @@ def test_role_table(role: Role, action: Action) -> None:
 
 
 def _org(w: World) -> int:
+    return w.partner_org.pk
+
+
+def _intervention(w: World) -> int:
+    from konbit.results.models import Intervention
+
+    return Intervention.objects.create(
+        program=w.program_a, title="Role check", function="core", lever="rules"
+    ).pk
+
+
+def _partner(w: World) -> int:
+    from konbit.partners.models import Partnership
+
+    Partnership.objects.get_or_create(program=w.program_a, organization=w.partner_org)
     return w.partner_org.pk
 
 
@@ -91,6 +112,15 @@ PAGES: dict[Action, tuple[str, Callable[[World], str]]] = {
     Action.CHANGE_VIEW: ("get", lambda w: "/p/alpha/change/"),
     Action.JOB_VIEW: ("get", lambda w: "/p/alpha/jobs/"),
     # results (steer change)
+    Action.CHECKLIST_TICK: ("post", lambda w: "/p/alpha/change/playbook/start_up/tick/"),
+    Action.PLAYBOOK_EDIT: ("get", lambda w: "/p/alpha/change/playbook/start_up/edit/"),
+    Action.INTERVENTION_CHANGE: ("get", lambda w: "/p/alpha/change/interventions/new/"),
+    Action.INTERVENTION_DELETE: (
+        "post",
+        lambda w: f"/p/alpha/change/interventions/{_intervention(w)}/delete/",
+    ),
+    Action.EXIT_CRITERIA: ("get", lambda w: "/p/alpha/change/exit/criteria/"),
+    Action.EXIT_DECIDE: ("get", lambda w: f"/p/alpha/change/exit/partners/{_partner(w)}/"),
     # indicators
     # learning
     Action.LESSON_VIEW: ("get", lambda w: "/p/alpha/learning/lessons/"),

@@ -52,6 +52,12 @@ class Action(StrEnum):
     CHANGE_VIEW = "change.view"
     JOB_VIEW = "job.view"
     # results (steer change)
+    CHECKLIST_TICK = "checklist.tick"
+    PLAYBOOK_EDIT = "playbook.edit"
+    INTERVENTION_CHANGE = "intervention.change"
+    INTERVENTION_DELETE = "intervention.delete"
+    EXIT_CRITERIA = "exit.criteria"
+    EXIT_DECIDE = "exit.decide"
 
     # indicators
 
@@ -102,7 +108,14 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CHANGE_VIEW: _STAFF,
     # Background jobs: a partner user sees only the jobs it started (selectors).
     Action.JOB_VIEW: _EVERYONE,
-    # results (steer change)
+    # results (steer change): every page is staff-only (interventions, AAER evidence and exit status
+    # are the team's judgements about partners); the playbook and exit criteria are the owners' call.
+    Action.CHECKLIST_TICK: _EDITORS,
+    Action.PLAYBOOK_EDIT: _OWNER,
+    Action.INTERVENTION_CHANGE: _EDITORS,
+    Action.INTERVENTION_DELETE: frozenset({Role.OWNER, Role.FACILITATOR}),
+    Action.EXIT_CRITERIA: _OWNER,
+    Action.EXIT_DECIDE: frozenset({Role.OWNER, Role.FACILITATOR}),
     # indicators
     # learning: lessons, the communication plan and the funder report are the team's own work.
     Action.LESSON_VIEW: _STAFF,
