@@ -96,3 +96,14 @@ def _ranked_sqlite(qs: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
     return (
         qs.filter(pk__in=matching).annotate(search_rank=rank).order_by("-search_rank", "-learned_on", "-pk")
     )
+
+
+def reindex_all() -> None:
+    """Rebuild the SQLite FTS table from every lesson, trash included (after a restore)."""
+    if connection.vendor != "sqlite":
+        return
+    from .models import Lesson
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+    index_lessons(Lesson.all_objects.order_by("pk").iterator(chunk_size=500))
