@@ -302,7 +302,7 @@ class ExitCriteria(TenantModel):
     aaer_min_stage = models.CharField(
         _("stage at least"), max_length=10, choices=Stage.choices, default=Stage.ADAPT
     )
-    margin = models.PositiveSmallIntegerField(_("'nearly' margin (% of the threshold)"), default=10)
+    margin = models.PositiveSmallIntegerField(_("'nearly' margin (percent of the threshold)"), default=10)
 
     class Meta:
         verbose_name = _("exit criteria")

@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
                 ('attendance_of', models.PositiveSmallIntegerField(default=4, verbose_name='of the last M round tables')),
                 ('use_aaer', models.BooleanField(default=True, verbose_name='adopt–adapt–expand–respond criterion')),
                 ('aaer_min_stage', models.CharField(choices=[('adopt', 'Adopt'), ('adapt', 'Adapt'), ('expand', 'Expand'), ('respond', 'Respond')], default='adapt', max_length=10, verbose_name='stage at least')),
-                ('margin', models.PositiveSmallIntegerField(default=10, verbose_name="'nearly' margin (% of the threshold)")),
+                ('margin', models.PositiveSmallIntegerField(default=10, verbose_name="'nearly' margin (percent of the threshold)")),
             ],
             options={
                 'verbose_name': 'exit criteria',
