@@ -45,6 +45,11 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.CHANGE_VIEW: {O, F, M, V},
     # results (steer change)
     # indicators
+    Action.INDICATOR_VIEW: {O, F, M, V},
+    Action.INDICATOR_CHANGE: {O, F, M},
+    Action.MEASUREMENT_ENTER: {O, F, M},
+    Action.BENCHMARK_VIEW: {O, F, M, V, P},
+    Action.BENCHMARK_CHANGE: {O, F, M},
     # learning
 }
 
@@ -85,6 +90,11 @@ PAGES: dict[Action, tuple[str, Callable[[World], str]]] = {
     Action.CHANGE_VIEW: ("get", lambda w: "/p/alpha/change/"),
     # results (steer change)
     # indicators
+    Action.INDICATOR_VIEW: ("get", lambda w: "/p/alpha/change/indicators/"),
+    Action.INDICATOR_CHANGE: ("get", lambda w: "/p/alpha/change/indicators/new/"),
+    Action.MEASUREMENT_ENTER: ("get", lambda w: "/p/alpha/change/indicators/measurements/new/"),
+    Action.BENCHMARK_VIEW: ("get", lambda w: "/p/alpha/change/indicators/benchmarks/"),
+    Action.BENCHMARK_CHANGE: ("get", lambda w: "/p/alpha/change/indicators/benchmarks/new/"),
     # learning
 }
 

@@ -53,6 +53,11 @@ class Action(StrEnum):
     # results (steer change)
 
     # indicators
+    INDICATOR_VIEW = "indicator.view"
+    INDICATOR_CHANGE = "indicator.change"
+    MEASUREMENT_ENTER = "measurement.enter"
+    BENCHMARK_VIEW = "benchmark.view"
+    BENCHMARK_CHANGE = "benchmark.change"
 
     # learning
 
@@ -96,6 +101,12 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CHANGE_VIEW: _STAFF,
     # results (steer change)
     # indicators
+    Action.INDICATOR_VIEW: _STAFF,
+    Action.INDICATOR_CHANGE: _EDITORS,
+    Action.MEASUREMENT_ENTER: _EDITORS,
+    # A partner user sees its own organisation's benchmarks only (read-only); the selector enforces "own".
+    Action.BENCHMARK_VIEW: _EVERYONE,
+    Action.BENCHMARK_CHANGE: _EDITORS,
     # learning
 }
 
