@@ -52,6 +52,11 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.EXIT_CRITERIA: {O},
     Action.EXIT_DECIDE: {O, F},
     # indicators
+    Action.INDICATOR_VIEW: {O, F, M, V},
+    Action.INDICATOR_CHANGE: {O, F, M},
+    Action.MEASUREMENT_ENTER: {O, F, M},
+    Action.BENCHMARK_VIEW: {O, F, M, V, P},
+    Action.BENCHMARK_CHANGE: {O, F, M},
     # learning
     Action.LESSON_VIEW: {O, F, M, V},
     Action.LESSON_CHANGE: {O, F, M},
@@ -122,6 +127,11 @@ PAGES: dict[Action, tuple[str, Callable[[World], str]]] = {
     Action.EXIT_CRITERIA: ("get", lambda w: "/p/alpha/change/exit/criteria/"),
     Action.EXIT_DECIDE: ("get", lambda w: f"/p/alpha/change/exit/partners/{_partner(w)}/"),
     # indicators
+    Action.INDICATOR_VIEW: ("get", lambda w: "/p/alpha/change/indicators/"),
+    Action.INDICATOR_CHANGE: ("get", lambda w: "/p/alpha/change/indicators/new/"),
+    Action.MEASUREMENT_ENTER: ("get", lambda w: "/p/alpha/change/indicators/measurements/new/"),
+    Action.BENCHMARK_VIEW: ("get", lambda w: "/p/alpha/change/indicators/benchmarks/"),
+    Action.BENCHMARK_CHANGE: ("get", lambda w: "/p/alpha/change/indicators/benchmarks/new/"),
     # learning
     Action.LESSON_VIEW: ("get", lambda w: "/p/alpha/learning/lessons/"),
     Action.LESSON_CHANGE: ("get", lambda w: "/p/alpha/learning/lessons/new/"),

@@ -60,6 +60,11 @@ class Action(StrEnum):
     EXIT_DECIDE = "exit.decide"
 
     # indicators
+    INDICATOR_VIEW = "indicator.view"
+    INDICATOR_CHANGE = "indicator.change"
+    MEASUREMENT_ENTER = "measurement.enter"
+    BENCHMARK_VIEW = "benchmark.view"
+    BENCHMARK_CHANGE = "benchmark.change"
 
     # learning
     LESSON_VIEW = "lesson.view"
@@ -117,6 +122,12 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.EXIT_CRITERIA: _OWNER,
     Action.EXIT_DECIDE: frozenset({Role.OWNER, Role.FACILITATOR}),
     # indicators
+    Action.INDICATOR_VIEW: _STAFF,
+    Action.INDICATOR_CHANGE: _EDITORS,
+    Action.MEASUREMENT_ENTER: _EDITORS,
+    # A partner user sees its own organisation's benchmarks only (read-only); the selector enforces "own".
+    Action.BENCHMARK_VIEW: _EVERYONE,
+    Action.BENCHMARK_CHANGE: _EDITORS,
     # learning: lessons, the communication plan and the funder report are the team's own work.
     Action.LESSON_VIEW: _STAFF,
     Action.LESSON_CHANGE: _EDITORS,
