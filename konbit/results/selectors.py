@@ -287,7 +287,12 @@ def role_get(*, access: Access, pk: int) -> FacilitatorRole:
 
 
 def chain(*, access: Access, intervention: Intervention) -> dict[str, Any]:
-    boxes = list(ChainBox.objects.filter(program=access.program, intervention=intervention))
+    # Each box lists the indicators that measure it (the reverse relation from konbit.indicators).
+    boxes = list(
+        ChainBox.objects.filter(program=access.program, intervention=intervention).prefetch_related(
+            "indicators"
+        )
+    )
     links = list(
         ChainLink.objects.filter(
             program=access.program,

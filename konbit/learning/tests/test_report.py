@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import sys
-import types
-from typing import Any
 
 import openpyxl
 import pytest
@@ -15,7 +12,6 @@ from docx import Document
 
 from conftest import World, client_for
 from konbit.learning import services
-from konbit.learning.report import collect_sections
 from konbit.learning.report.periods import period_for
 from konbit.learning.tests.helpers import make_lesson, staff_access
 from konbit.partners import services as partner_services
@@ -127,30 +123,34 @@ def test_xlsx_opens_with_a_sheet_per_section_and_neutralised_formulas(programme_
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
 
 
-def test_sections_of_other_apps_join_the_report_in_order(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The contract with results and indicators: a report module with report_section(...)."""
-    calls: list[tuple[Any, ...]] = []
+@pytest.mark.django_db
+def test_demo_report_carries_every_pillar_and_the_indicator_table_in_docx_and_xlsx() -> None:
+    """The report of the demo programme gathers the sections of results and indicators (their report
+    modules) between learning's own; the DOCX and XLSX downloads hold the indicator table."""
+    from konbit.core.demo import build_demo
+    from konbit.indicators.models import Indicator
 
-    def indicators_section(*, access: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-        calls.append((access.program.slug, start, end))
-        return {
-            "key": "indicators",
-            "title": "Indicators",
-            "tables": [
-                {"title": "Indicators against targets", "headers": ["Indicator"], "rows": [["Yield"]]}
-            ],
-        }
+    program = build_demo()
+    owner = program.memberships.get(role="owner").user
+    client = client_for(owner)
+    start, end = datetime.date(2025, 10, 1), datetime.date(2026, 9, 30)
+    query = f"?start={start}&end={end}"
+    page = client.get(f"/p/demo/learning/report/{query}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for title in ("Indicators against targets", "Partners by segment", "Lessons published in the period"):
+        assert title in html
+    indicator = Indicator.objects.filter(program=program).order_by("pk").first()
+    assert indicator is not None and indicator.name in html
 
-    fake = types.ModuleType("konbit.indicators.report")
-    fake.report_section = indicators_section
-    monkeypatch.setitem(sys.modules, "konbit.indicators.report", fake)
-    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
-    sections = collect_sections(access=staff_access(world), start=start, end=end)
-    assert [s["key"] for s in sections] == ["partners", "maps", "indicators", "lessons", "communications"]
-    assert calls == [("alpha", start, end)]
-    assert sections[2]["figures"] == [] and sections[2]["tables"][0]["rows"] == [["Yield"]]
-    response = client_for(world.owner).get("/p/alpha/learning/report/download.docx")
-    document = Document(io.BytesIO(response.content))
-    assert any(row.cells[0].text == "Yield" for table in document.tables for row in table.rows)
+    document = Document(io.BytesIO(client.get(f"/p/demo/learning/report/download.docx{query}").content))
+    indicator_tables = [t for t in document.tables if t.rows[0].cells[0].text == "Indicator"]
+    assert indicator_tables, "the indicator table is a real Word table"
+    names = {row.cells[0].text for table in indicator_tables for row in table.rows[1:]}
+    assert str(indicator) in names  # "code name", as on the indicator pages
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/p/demo/learning/report/download.xlsx{query}").content)
+    )
+    cells = {str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row}
+    assert "Indicators against targets" in cells and str(indicator) in cells
