@@ -62,8 +62,9 @@ messages: $(MO)
 makemessages: setup
 	DEBUG=true $(BIN)/konbit makemessages --locale fr --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*'
 
+# Every benchmark, then one table in bench/results.md (see bench/README.md); BENCH=--quick for a short run.
 bench: setup
-	@echo "Benchmarks arrive with the scale work (see docs/architecture.md)."
+	$(BIN)/python -m bench.run $(BENCH)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var build
