@@ -179,17 +179,13 @@ def build_scale(program: Program, spec: ScaleSpec, ctx: ScaleContext) -> None:
         with transaction.atomic():
             Interaction.objects.bulk_create(rows, batch_size=2_000)
             participations = [
-                _stamp(
-                    Participation(
-                        interaction=row,
-                        organization=org,
-                        status=Attendance.ATTENDED
-                        if row.kind == InteractionKind.CONVERSATION
-                        else statuses[int(rng.random() * len(statuses))],
-                    ),
-                    program,
-                    row.created_by,
-                    row.occurred_on,
+                Participation(
+                    program=program,
+                    interaction=row,
+                    organization=org,
+                    status=Attendance.ATTENDED
+                    if row.kind == InteractionKind.CONVERSATION
+                    else statuses[int(rng.random() * len(statuses))],
                 )
                 for row, orgs in zip(rows, who, strict=True)
                 for org in orgs

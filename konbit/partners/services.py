@@ -4,7 +4,7 @@ refreshing the scores of the partnerships concerned (an explicit call, not a sig
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -262,6 +262,54 @@ def interaction_log(
         partnership_ids=_partnership_ids(access.program, (o.pk for o in organizations)),
     )
     return interaction
+
+
+@transaction.atomic
+def interactions_import(
+    *, access: Access, by: User, rows: Sequence[tuple[dict[str, Any], list[Organization]]]
+) -> int:
+    """Add many interactions at once, from rows an importer has already checked (importers.validate):
+    bulk inserts, one line in the audit trail for the whole import and one score refresh for every
+    partner concerned, instead of a write, an audit line and a refresh per row (100,000 rows in
+    seconds rather than an hour). Returns how many were added."""
+    if not rows:
+        return 0
+    if any(o.program_id != access.program.pk for _data, orgs in rows for o in orgs):
+        raise ValidationError({"organizations": _("Unknown organisation.")})
+    now = timezone.now()
+    interactions = [
+        Interaction(
+            program=access.program, created_by=by, updated_by=by, created_at=now, updated_at=now, **data
+        )
+        for data, _orgs in rows
+    ]
+    Interaction.objects.bulk_create(interactions, batch_size=2_000)
+    facilitators = Interaction.facilitators.through
+    facilitators.objects.bulk_create(
+        [facilitators(interaction_id=i.pk, user_id=by.pk) for i in interactions], batch_size=5_000
+    )
+    participations = [
+        Participation(
+            program=access.program,
+            interaction=interaction,
+            organization=organization,
+            status=Attendance.INVITED if interaction.kind in EVENT_KINDS else Attendance.ATTENDED,
+        )
+        for interaction, (_data, organizations) in zip(interactions, rows, strict=True)
+        for organization in {o.pk: o for o in organizations}.values()
+    ]
+    Participation.objects.bulk_create(participations, batch_size=5_000)
+    audit.record(
+        program=access.program,
+        actor=by,
+        action=AuditAction.CREATE,
+        object_repr=_("%(count)s interactions (import)") % {"count": len(interactions)},
+    )
+    engagement_refresh(
+        program=access.program,
+        partnership_ids=_partnership_ids(access.program, {p.organization_id for p in participations}),
+    )
+    return len(interactions)
 
 
 def interaction_update(

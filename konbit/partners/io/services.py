@@ -38,14 +38,9 @@ def _write_partnership(*, access: Access, by: User, row: importers.PlanRow) -> N
     )
 
 
-def _write_interaction(*, access: Access, by: User, row: importers.PlanRow) -> None:
-    partner_services.interaction_log(access=access, by=by, data=row.data, organizations=row.organizations)
-
-
 _WRITERS: dict[str, Callable[..., None]] = {
     importers.ORGANIZATIONS: _write_organization,
     importers.PARTNERSHIPS: _write_partnership,
-    importers.INTERACTIONS: _write_interaction,
 }
 
 
@@ -58,6 +53,11 @@ def data_import_commit(*, access: Access, by: User, kind: str, table: Table) -> 
     list(Program.objects.select_for_update().filter(pk=access.program.pk).values_list("pk"))
     plan = importers.validate(access=access, kind=kind, table=table)
     if plan.errors:
+        return plan
+    if kind == importers.INTERACTIONS:  # the big one: bulk inserts (see services.interactions_import)
+        partner_services.interactions_import(
+            access=access, by=by, rows=[(row.data, row.organizations) for row in plan.new_rows]
+        )
         return plan
     write = _WRITERS[kind]
     for row in plan.new_rows:

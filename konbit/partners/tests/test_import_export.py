@@ -538,3 +538,29 @@ def test_interactions_logged_in_konbit_survive_an_export_and_reimport_without_du
     )
     assert "Nothing new to import" in response.content.decode()
     assert Interaction.objects.filter(title="Price call").count() == 1
+
+
+def test_an_interaction_import_updates_the_partners_scores_and_leaves_one_audit_line(world: World) -> None:
+    from konbit.partners.services import partnership_create
+
+    partnership = partnership_create(
+        access=access_of(world, world.facilitator),
+        organization=world.partner_org,
+        by=world.facilitator,
+        data={"segment": "active"},
+    )
+    assert partnership.last_contact_on is None
+    client = client_for(world.facilitator)
+    url, _preview = preview_of(
+        client, "interactions", "visits.csv", csv_file([INTERACTION_HEADER, *GOOD_INTERACTIONS])
+    )
+    client.post(url)
+    partnership.refresh_from_db()
+    # The call of 5 March 2024 with the cooperative is its last contact, and it now has a score.
+    assert partnership.last_contact_on == datetime.date(2024, 3, 5)
+    assert partnership.score is not None
+    lines = AuditEvent.objects.filter(program=world.program_a, object_repr__contains="interactions (import)")
+    assert [e.object_repr for e in lines] == ["3 interactions (import)"]
+    assert all(
+        i.facilitators.get() == world.facilitator for i in Interaction.objects.filter(program=world.program_a)
+    )
