@@ -8,6 +8,7 @@ Runs, each as its own process (so one's memory and caches do not colour the next
 2. bench.map_analysis — map analysis at 10k/50k and 100k/500k beside networkx and the igraph floor
 3. bench.map_render  — a 10,000-element map (and with XL a 100,000 one) drawn in headless Chromium
 4. bench.engagement  — engagement scores and warnings for a whole scale-L programme, both databases
+5. bench.imports     — 100,000 interaction rows (CSV, XLSX) and a 10,000-element Kumu JSON map
 
 `--quick` runs scale S and only the 10,000-element maps (minutes, to check the plumbing). The scale
 programmes are built once and kept in bench/out/ (SQLite files) and in the PostgreSQL databases
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         _run("engagement, PostgreSQL", ["bench.engagement", "--scale", scale, "--database", pg]),
         _run("map analysis", ["bench.map_analysis", *(["--quick"] if args.quick else [])]),
         _run("map render", ["bench.map_render", *([] if args.quick else ["--xl"])]),
+        _run(
+            "imports", ["bench.imports", *(["--rows", "10000", "--elements", "2000"] if args.quick else [])]
+        ),
     ]
     parts = [
         "# Konbit benchmarks",
@@ -99,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         *[OUT / f"engagement-{scale}-{engine}.md" for engine in engines],
         OUT / "map_analysis.md",
         OUT / "map_render.md",
+        OUT / "imports.md",
     ]
     for path in files:
         if path.exists():
