@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from ninja import Schema
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Schema, Status
+
+from .auth import NotFound
 
 
 class ErrorOut(Schema):
@@ -41,3 +46,35 @@ def page_of(qs: Any, page: Any) -> tuple[int, list[Any], int | None]:
     count = qs.count()
     end = page.offset + page.limit
     return count, list(qs[page.offset : end]), end if end < count else None
+
+
+T = TypeVar("T")
+
+
+def selected(getter: Callable[..., T], **kwargs: Any) -> T:
+    """A selector's 404 ('not found or not yours') as the API's 404 body."""
+    try:
+        return getter(**kwargs)
+    except Http404:
+        raise NotFound from None
+
+
+def unprocessable(errors: dict[str, list[str]]) -> Status[dict[str, Any]]:
+    """The same body as ninja's own 422, for input that only the services or the database can judge."""
+    return Status(
+        422,
+        {
+            "detail": [
+                {"type": "value_error", "loc": ["body", "payload", *([field] if field else [])], "msg": msg}
+                for field, messages in errors.items()
+                for msg in messages
+            ]
+        },
+    )
+
+
+def invalid(exc: ValidationError) -> Status[dict[str, Any]]:
+    """A service's ValidationError as a 422 (field errors under their field, the rest under the body)."""
+    if hasattr(exc, "error_dict"):
+        return unprocessable({("" if f == "__all__" else f): m for f, m in exc.message_dict.items()})
+    return unprocessable({"": exc.messages})

@@ -5,16 +5,15 @@ limits stay in the selectors (a partner token sees only its own organisation's b
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from konbit.api.auth import NotFound, ProgramAuth, program_access
-from konbit.api.schemas import body_responses, page_of, responses
+from konbit.api.auth import ProgramAuth, program_access
+from konbit.api.schemas import body_responses, invalid, page_of, responses, selected, unprocessable
 from konbit.core.access import Access, acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
@@ -42,34 +41,6 @@ from .schemas import (
 )
 
 router = Router(tags=["indicators"])
-
-T = TypeVar("T")
-
-
-def _one(getter: Callable[..., T], **kwargs: Any) -> T:
-    try:
-        return getter(**kwargs)
-    except Http404:
-        raise NotFound from None
-
-
-def _unprocessable(errors: dict[str, list[str]]) -> Status[dict[str, Any]]:
-    return Status(
-        422,
-        {
-            "detail": [
-                {"type": "value_error", "loc": ["body", "payload", *([field] if field else [])], "msg": msg}
-                for field, messages in errors.items()
-                for msg in messages
-            ]
-        },
-    )
-
-
-def _invalid(exc: ValidationError) -> Status[dict[str, Any]]:
-    if hasattr(exc, "error_dict"):
-        return _unprocessable({("" if f == "__all__" else f): m for f, m in exc.message_dict.items()})
-    return _unprocessable({"": exc.messages})
 
 
 def _indicator_out(indicator: Indicator) -> IndicatorOut:
@@ -116,7 +87,7 @@ def _measurement_out(m: Measurement) -> MeasurementOut:
 
 
 def _indicator(access: Access, pk: int) -> Indicator:
-    return _one(selectors.indicator_get, access=access, pk=pk)
+    return selected(selectors.indicator_get, access=access, pk=pk)
 
 
 @router.get(
@@ -173,17 +144,17 @@ def create_indicator(request: HttpRequest, slug: str, payload: IndicatorIn) -> S
     access = program_access(request)
     links = _links(access, payload)
     if links is None:
-        return _unprocessable({"": [_("Unknown intervention or results chain box.")]})
+        return unprocessable({"": [_("Unknown intervention or results chain box.")]})
     dimensions = list(selectors.dimension_choices(access=access).filter(pk__in=payload.dimension_ids))
     if len(dimensions) != len(set(payload.dimension_ids)):
-        return _unprocessable({"dimension_ids": [_("Unknown dimension.")]})
+        return unprocessable({"dimension_ids": [_("Unknown dimension.")]})
     data = payload.model_dump(exclude={"intervention_id", "chain_box_id", "dimension_ids"})
     try:
         indicator = services.indicator_create(
             access=access, by=acting_user(request), data={**data, **links}, dimensions=dimensions
         )
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(201, _indicator_out(indicator))
 
 
@@ -209,7 +180,7 @@ def update_indicator(request: HttpRequest, slug: str, pk: Id, payload: Indicator
     except ConflictError:
         return Status(409, _indicator_out(_indicator(access, pk)))
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(200, _indicator_out(_indicator(access, pk)))
 
 
@@ -241,7 +212,7 @@ def create_measurement(request: HttpRequest, slug: str, pk: Id, payload: Measure
         data["period_start"] = data["period_start"] or parsed[0]
         data["period_end"] = data["period_end"] or parsed[1]
     if data["period_end"] is None:
-        return _unprocessable(
+        return unprocessable(
             {"period_end": [_("Give the period's end date, or a period such as 2025-Q2 or 2025.")]}
         )
     category = None
@@ -252,7 +223,7 @@ def create_measurement(request: HttpRequest, slug: str, pk: Id, payload: Measure
             .first()
         )
         if category is None:
-            return _unprocessable(
+            return unprocessable(
                 {"category_id": [_("This indicator is not disaggregated by that category.")]}
             )
     try:
@@ -260,8 +231,8 @@ def create_measurement(request: HttpRequest, slug: str, pk: Id, payload: Measure
             indicator=indicator, by=acting_user(request), data={**data, "category": category}
         )
     except ValidationError as exc:
-        return _invalid(exc)
-    measurement = _one(selectors.measurement_get, access=access, pk=measurement.pk)
+        return invalid(exc)
+    measurement = selected(selectors.measurement_get, access=access, pk=measurement.pk)
     return Status(201 if created else 200, _measurement_out(measurement))
 
 
@@ -307,7 +278,7 @@ def indicator_progress(request: HttpRequest, slug: str, pk: Id) -> ProgressOut:
 def list_benchmarks(request: HttpRequest, slug: str, filters: Query[BenchmarkFilters]) -> BenchmarkPage:
     access = program_access(request)
     organization = (
-        _one(selectors.benchmark_organization, access=access, pk=filters.organization)
+        selected(selectors.benchmark_organization, access=access, pk=filters.organization)
         if filters.organization
         else None
     )

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from konbit.api.auth import NotFound, ProgramAuth, program_access
-from konbit.api.schemas import body_responses, page_of, responses
+from konbit.api.schemas import body_responses, invalid, page_of, responses, unprocessable
 from konbit.core.access import Access, acting_user
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
-from konbit.partners.api import _invalid, _unprocessable
 from konbit.partners.models import Organization
 from konbit.partners.schemas import Id
 from konbit.results.models import Intervention
@@ -134,7 +133,7 @@ def create_lesson(request: HttpRequest, slug: str, payload: LessonIn) -> Status[
             interventions=interventions,
         )
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(201, _lesson_out(_lesson(access, lesson.pk)))
 
 
@@ -162,7 +161,7 @@ def update_lesson(request: HttpRequest, slug: str, pk: Id, payload: LessonPatch)
     except ConflictError:
         return Status(409, _lesson_out(_lesson(access, pk)))
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(200, _lesson_out(_lesson(access, pk)))
 
 
@@ -235,7 +234,7 @@ def log_sending(request: HttpRequest, slug: str, pk: Id, payload: SendingIn) -> 
     communication = _communication(access, pk)
     if payload.sent_on > timezone.localdate():
         message = _("Log a sending once it has happened (the date is in the future).")
-        return _unprocessable({"sent_on": [message]})
+        return unprocessable({"sent_on": [message]})
     try:
         sending = services.communication_log_sending(
             communication=communication,
@@ -245,5 +244,5 @@ def log_sending(request: HttpRequest, slug: str, pk: Id, payload: SendingIn) -> 
             link=payload.link,
         )
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(201, _sending_out(sending))

@@ -11,18 +11,17 @@ goes through selectors.py and every write through services.py.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from konbit.api.auth import NotFound, ProgramAuth
+from konbit.api.auth import ProgramAuth
 from konbit.api.auth import program_access as _access
-from konbit.api.schemas import body_responses, page_of, responses
+from konbit.api.schemas import body_responses, invalid, page_of, responses, selected, unprocessable
 from konbit.core.access import Access, acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
@@ -71,36 +70,6 @@ from .schemas import (
 
 router = Router(tags=["partners"])
 
-T = TypeVar("T")
-
-
-def _one(getter: Callable[..., T], **kwargs: Any) -> T:
-    """A selector's 404 ('not found or not yours') as the API's 404 body."""
-    try:
-        return getter(**kwargs)
-    except Http404:
-        raise NotFound from None
-
-
-def _unprocessable(errors: dict[str, list[str]]) -> Status[dict[str, Any]]:
-    """The same body as ninja's own 422, for input that only the database can judge."""
-    return Status(
-        422,
-        {
-            "detail": [
-                {"type": "value_error", "loc": ["body", "payload", *([field] if field else [])], "msg": msg}
-                for field, messages in errors.items()
-                for msg in messages
-            ]
-        },
-    )
-
-
-def _invalid(exc: ValidationError) -> Status[dict[str, Any]]:
-    if hasattr(exc, "error_dict"):
-        return _unprocessable({("" if f == "__all__" else f): m for f, m in exc.message_dict.items()})
-    return _unprocessable({"": exc.messages})
-
 
 # --- organisations ------------------------------------------------------------------------------
 
@@ -139,7 +108,7 @@ def list_organizations(
 )
 def get_organization(request: HttpRequest, slug: str, pk: Id) -> OrganizationOut:
     access = _access(request)
-    return _organization_out(_one(selectors.organization_get, access=access, pk=pk), access)
+    return _organization_out(selected(selectors.organization_get, access=access, pk=pk), access)
 
 
 @router.post(
@@ -155,7 +124,7 @@ def create_organization(request: HttpRequest, slug: str, payload: OrganizationIn
             access=access, by=acting_user(request), data=payload.model_dump(mode="json")
         )
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(201, _organization_out(organization, access))
 
 
@@ -167,21 +136,21 @@ def create_organization(request: HttpRequest, slug: str, payload: OrganizationIn
 )
 def update_organization(request: HttpRequest, slug: str, pk: Id, payload: OrganizationPatch) -> Status[Any]:
     access = _access(request)
-    organization = _one(selectors.organization_get, access=access, pk=pk)
+    organization = selected(selectors.organization_get, access=access, pk=pk)
     data = payload.model_dump(mode="json", exclude_none=True, exclude={"version"})
     forbidden = sorted(set(data) - PARTNER_PROFILE_FIELDS) if access.is_partner else []
     if forbidden:
-        return _unprocessable(
-            {f: [_("Partner users may change the profile fields only.")] for f in forbidden}
-        )
+        return unprocessable({f: [_("Partner users may change the profile fields only.")] for f in forbidden})
     try:
         services.organization_update(
             organization=organization, by=acting_user(request), data=data, expected_version=payload.version
         )
     except ConflictError:  # someone saved in between: answer with what is stored now
-        return Status(409, _organization_out(_one(selectors.organization_get, access=access, pk=pk), access))
+        return Status(
+            409, _organization_out(selected(selectors.organization_get, access=access, pk=pk), access)
+        )
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(200, _organization_out(organization, access))
 
 
@@ -216,7 +185,7 @@ def _cost_share(access: Access, partnership: Partnership) -> CostShareOut:
 
 
 def _partner_detail(access: Access, pk: int) -> PartnerDetailOut:
-    partnership = _one(selectors.partnership_get, access=access, pk=pk)
+    partnership = selected(selectors.partnership_get, access=access, pk=pk)
     scores = selectors.partnership_scores(partnership=partnership)
     latest = scores[-1] if scores else None
     return PartnerDetailOut(
@@ -271,7 +240,7 @@ def get_partner(request: HttpRequest, slug: str, pk: Id) -> PartnerDetailOut:
 )
 def change_segment(request: HttpRequest, slug: str, pk: Id, payload: SegmentIn) -> Status[Any]:
     access = _access(request)
-    partnership = _one(selectors.partnership_get, access=access, pk=pk)
+    partnership = selected(selectors.partnership_get, access=access, pk=pk)
     try:
         services.partnership_change_segment(
             partnership=partnership,
@@ -281,7 +250,7 @@ def change_segment(request: HttpRequest, slug: str, pk: Id, payload: SegmentIn) 
             by=acting_user(request),
         )
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(200, _partner_detail(access, pk))
 
 
@@ -314,7 +283,7 @@ def list_warnings(request: HttpRequest, slug: str, page: Query[PageParams]) -> W
 
 
 def _interaction_detail(access: Access, pk: int) -> InteractionDetailOut:
-    interaction: Interaction = _one(selectors.interaction_get, access=access, pk=pk)
+    interaction: Interaction = selected(selectors.interaction_get, access=access, pk=pk)
     return InteractionDetailOut(
         id=interaction.pk,
         kind=interaction.kind,
@@ -380,7 +349,7 @@ def log_interaction(request: HttpRequest, slug: str, payload: InteractionIn) -> 
     organizations = list(selectors.organization_list(access=access).filter(pk__in=wanted))
     unknown = wanted - {o.pk for o in organizations}
     if unknown:  # another programme's organisations are never attachable, nor are trashed ones
-        return _unprocessable(
+        return unprocessable(
             {
                 "organization_ids": [
                     _("Unknown organisation: %(id)s.") % {"id": org_id} for org_id in sorted(unknown)
@@ -400,7 +369,7 @@ def log_interaction(request: HttpRequest, slug: str, payload: InteractionIn) -> 
             access=access, by=acting_user(request), data=data, organizations=organizations
         )
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(201, _interaction_detail(access, interaction.pk))
 
 
@@ -412,11 +381,11 @@ def log_interaction(request: HttpRequest, slug: str, payload: InteractionIn) -> 
 )
 def record_attendance(request: HttpRequest, slug: str, pk: Id, payload: AttendanceIn) -> Status[Any]:
     access = _access(request)
-    interaction: Interaction = _one(selectors.interaction_get, access=access, pk=pk)
+    interaction: Interaction = selected(selectors.interaction_get, access=access, pk=pk)
     statuses = {int(org_id): status.value for org_id, status in payload.statuses.items()}
     unknown = set(statuses) - {p.organization_id for p in interaction.participations.all()}
     if unknown:
-        return _unprocessable(
+        return unprocessable(
             {
                 "statuses": [
                     _("Organisation %(id)s is not on this interaction.") % {"id": org_id}
@@ -466,7 +435,7 @@ def list_followups(request: HttpRequest, slug: str, filters: Query[FollowUpFilte
 )
 def mark_followup_done(request: HttpRequest, slug: str, pk: Id) -> FollowUpOut:
     access = _access(request)
-    follow_up: FollowUp = _one(selectors.followup_get, access=access, pk=pk)
+    follow_up: FollowUp = selected(selectors.followup_get, access=access, pk=pk)
     if follow_up.done_on is None:
         services.followup_set_done(follow_up=follow_up, done_on=timezone.localdate(), by=acting_user(request))
     return _followup_out(follow_up)

@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
-from konbit.api.auth import NotFound, ProgramAuth
+from konbit.api.auth import ProgramAuth
 from konbit.api.auth import program_access as _access
-from konbit.api.schemas import Paged, body_responses, page_of, responses
+from konbit.api.schemas import Paged, body_responses, invalid, page_of, responses, selected
 from konbit.core.access import acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
@@ -144,31 +144,6 @@ class ExitOut(Schema):
     partners: list[ExitPartnerOut]
 
 
-def _one(getter: Any, **kwargs: Any) -> Any:
-    try:
-        return getter(**kwargs)
-    except Http404:
-        raise NotFound from None
-
-
-def _unprocessable(exc: ValidationError) -> Status[dict[str, Any]]:
-    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-    return Status(
-        422,
-        {
-            "detail": [
-                {
-                    "type": "value_error",
-                    "loc": ["body", "payload", *([f] if f and f != "__all__" else [])],
-                    "msg": m,
-                }
-                for f, msgs in items
-                for m in msgs
-            ]
-        },
-    )
-
-
 def _out(iv: Intervention) -> InterventionOut:
     return InterventionOut(
         id=iv.pk,
@@ -222,7 +197,7 @@ def list_interventions(
     summary="One intervention",
 )
 def get_intervention(request: HttpRequest, slug: str, pk: Id) -> InterventionOut:
-    return _out(_one(selectors.intervention_get, access=_access(request), pk=pk))
+    return _out(selected(selectors.intervention_get, access=_access(request), pk=pk))
 
 
 @router.post(
@@ -240,7 +215,7 @@ def create_intervention(request: HttpRequest, slug: str, payload: InterventionIn
             access=access, by=acting_user(request), data=data, organizations=organizations
         )
     except ValidationError as exc:
-        return _unprocessable(exc)
+        return invalid(exc)
     return Status(201, _out(iv))
 
 
@@ -252,7 +227,7 @@ def create_intervention(request: HttpRequest, slug: str, payload: InterventionIn
 )
 def update_intervention(request: HttpRequest, slug: str, pk: Id, payload: InterventionPatch) -> Status[Any]:
     access = _access(request)
-    iv = _one(selectors.intervention_get, access=access, pk=pk)
+    iv = selected(selectors.intervention_get, access=access, pk=pk)
     data = payload.model_dump(exclude_unset=True, exclude={"version", "organization_ids"})
     data = {
         k: v for k, v in data.items() if v is not None or k in {"start_date", "end_date", "planned_amount"}
@@ -269,10 +244,10 @@ def update_intervention(request: HttpRequest, slug: str, pk: Id, payload: Interv
             expected_version=payload.version,
         )
     except ConflictError:
-        return Status(409, _out(_one(selectors.intervention_get, access=access, pk=pk)))
+        return Status(409, _out(selected(selectors.intervention_get, access=access, pk=pk)))
     except ValidationError as exc:
-        return _unprocessable(exc)
-    return Status(200, _out(_one(selectors.intervention_get, access=access, pk=pk)))
+        return invalid(exc)
+    return Status(200, _out(selected(selectors.intervention_get, access=access, pk=pk)))
 
 
 def _aaer_out(e: AaerEntry) -> AaerOut:
@@ -296,7 +271,7 @@ def _aaer_out(e: AaerEntry) -> AaerOut:
 )
 def list_aaer(request: HttpRequest, slug: str, pk: Id, page: Query[PageParams]) -> AaerPage:
     access = _access(request)
-    iv = _one(selectors.intervention_get, access=access, pk=pk)
+    iv = selected(selectors.intervention_get, access=access, pk=pk)
     count, rows, next_offset = page_of(selectors.aaer_entries(access=access, intervention=iv), page)
     return AaerPage(count=count, next_offset=next_offset, items=[_aaer_out(e) for e in rows])
 
@@ -309,19 +284,17 @@ def list_aaer(request: HttpRequest, slug: str, pk: Id, page: Query[PageParams]) 
 )
 def create_aaer(request: HttpRequest, slug: str, pk: Id, payload: AaerIn) -> Status[Any]:
     access = _access(request)
-    iv = _one(selectors.intervention_get, access=access, pk=pk)
+    iv = selected(selectors.intervention_get, access=access, pk=pk)
     organization = selectors.organization_choices(access=access).filter(pk=payload.organization_id).first()
     if organization is None:
-        return _unprocessable(
-            ValidationError({"organization_id": ["Choose an organisation of this programme."]})
-        )
+        return invalid(ValidationError({"organization_id": ["Choose an organisation of this programme."]}))
     data = payload.model_dump(exclude={"organization_id"})
     try:
         entry = services.aaer_entry_create(
             intervention=iv, by=acting_user(request), data={**data, "organization": organization}
         )
     except ValidationError as exc:
-        return _unprocessable(exc)
+        return invalid(exc)
     return Status(201, _aaer_out(entry))
 
 
