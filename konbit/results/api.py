@@ -20,6 +20,7 @@ from konbit.core.access import acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
+from konbit.partners import selectors as partner_selectors
 from konbit.partners.models import Organization
 from konbit.partners.schemas import BodyId, Date, Id, Version
 
@@ -285,7 +286,9 @@ def list_aaer(request: HttpRequest, slug: str, pk: Id, page: Query[PageParams]) 
 def create_aaer(request: HttpRequest, slug: str, pk: Id, payload: AaerIn) -> Status[Any]:
     access = _access(request)
     iv = selected(selectors.intervention_get, access=access, pk=pk)
-    organization = selectors.organization_choices(access=access).filter(pk=payload.organization_id).first()
+    organization = (
+        partner_selectors.organization_choices(access=access).filter(pk=payload.organization_id).first()
+    )
     if organization is None:
         return invalid(ValidationError({"organization_id": ["Choose an organisation of this programme."]}))
     data = payload.model_dump(exclude={"organization_id"})

@@ -286,13 +286,15 @@ def role_get(*, access: Access, pk: int) -> FacilitatorRole:
 # --- results chains -----------------------------------------------------------------------------
 
 
+def chain_boxes(*, access: Access, intervention: Intervention) -> QuerySet[ChainBox]:
+    return ChainBox.objects.filter(program=access.program, intervention=intervention).order_by(
+        "level", "position", "pk"
+    )
+
+
 def chain(*, access: Access, intervention: Intervention) -> dict[str, Any]:
     # Each box lists the indicators that measure it (the reverse relation from konbit.indicators).
-    boxes = list(
-        ChainBox.objects.filter(program=access.program, intervention=intervention).prefetch_related(
-            "indicators"
-        )
-    )
+    boxes = list(chain_boxes(access=access, intervention=intervention).prefetch_related("indicators"))
     links = list(
         ChainLink.objects.filter(
             program=access.program,
@@ -660,10 +662,6 @@ def relationship_assessment_get(*, access: Access, pk: int) -> RelationshipAsses
         ).select_related("group"),
         pk,
     )
-
-
-def organization_choices(*, access: Access) -> QuerySet[Organization]:
-    return Organization.objects.filter(program=access.program).order_by("name")
 
 
 def home_summary(*, access: Access) -> dict[str, Any]:

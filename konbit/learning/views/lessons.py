@@ -17,10 +17,10 @@ from konbit.core.models import Phase
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
 from konbit.core.services import ConflictError
+from konbit.partners import selectors as partner_selectors
 from konbit.partners.io import exporters
 from konbit.partners.io.services import data_export_record
-from konbit.partners.models import Organization
-from konbit.results.models import Intervention
+from konbit.results import selectors as results_selectors
 
 from .. import search, selectors, services
 from ..forms import LessonForm
@@ -47,8 +47,8 @@ def lesson_filters(request: HttpRequest) -> dict[str, Any]:
 
 def _choices(access: Access) -> dict[str, Any]:
     return {
-        "organizations": Organization.objects.filter(program=access.program).order_by("name"),
-        "interventions": Intervention.objects.filter(program=access.program).order_by("title"),
+        "organizations": partner_selectors.organization_choices(access=access),
+        "interventions": results_selectors.intervention_list(access=access),
     }
 
 

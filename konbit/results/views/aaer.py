@@ -16,6 +16,7 @@ from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
+from konbit.partners import selectors as partner_selectors
 
 from .. import selectors, services
 from ..forms import AaerEntryForm
@@ -39,7 +40,7 @@ def aaer_intervention(request: HttpRequest, program: str, pk: int) -> HttpRespon
     """The board of one intervention, its entries, and (for editors) the form to add one."""
     access = access_for(request)
     intervention = selectors.intervention_get(access=access, pk=pk)
-    organizations = selectors.organization_choices(access=access)
+    organizations = partner_selectors.organization_choices(access=access)
     form = None
     if access.can(Action.INTERVENTION_CHANGE):
         form = AaerEntryForm(request.POST or None, organizations=organizations)
@@ -77,7 +78,7 @@ def aaer_intervention(request: HttpRequest, program: str, pk: int) -> HttpRespon
 def aaer_edit(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
     entry = selectors.aaer_entry_get(access=access, pk=pk)
-    organizations = selectors.organization_choices(access=access)
+    organizations = partner_selectors.organization_choices(access=access)
     form = AaerEntryForm(request.POST or None, instance=entry, organizations=organizations)
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -19,7 +19,7 @@ from konbit.core.services import ConflictError
 
 from .. import charts, selectors, services
 from ..forms import AssumptionForm, ChainBoxForm, ChainLinkForm, ChainVersionForm
-from ..models import ChainBox, ChainLevel, Intervention
+from ..models import ChainLevel, Intervention
 
 
 def level_labels() -> dict[str, str]:
@@ -42,7 +42,7 @@ def chain_context(access: Access, intervention: Intervention, **extra: Any) -> d
         {"level": value, "label": label, "boxes": [b for b in boxes if b.level == value]}
         for value, label in ChainLevel.choices
     ]
-    box_qs = ChainBox.objects.filter(pk__in=[b.pk for b in boxes]).order_by("level", "position", "pk")
+    box_qs = selectors.chain_boxes(access=access, intervention=intervention)
     context: dict[str, Any] = {
         "intervention": intervention,
         "svg": svg,
@@ -145,8 +145,7 @@ def box_delete(request: HttpRequest, program: str, pk: int) -> HttpResponse:
 def link_add(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
     intervention = selectors.intervention_get(access=access, pk=pk)
-    boxes = ChainBox.objects.filter(program=access.program, intervention=intervention)
-    form = ChainLinkForm(request.POST, boxes=boxes)
+    form = ChainLinkForm(request.POST, boxes=selectors.chain_boxes(access=access, intervention=intervention))
     if form.is_valid():
         try:
             services.chain_link_create(

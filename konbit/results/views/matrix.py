@@ -14,6 +14,7 @@ from konbit.core.access import access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
+from konbit.partners import selectors as partner_selectors
 
 from .. import charts, selectors, services
 from ..forms import RelationshipAssessmentForm, RelationshipGroupForm
@@ -33,7 +34,7 @@ def matrix_list(request: HttpRequest, program: str) -> HttpResponse:
 @program_view(Action.INTERVENTION_CHANGE)
 def matrix_create(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
-    organizations = selectors.organization_choices(access=access)
+    organizations = partner_selectors.organization_choices(access=access)
     form = RelationshipGroupForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +83,7 @@ def matrix_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
 def matrix_edit(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
     group = selectors.relationship_group_get(access=access, pk=pk)
-    organizations = selectors.organization_choices(access=access)
+    organizations = partner_selectors.organization_choices(access=access)
     form = RelationshipGroupForm(request.POST or None, instance=group, organizations=organizations)
     conflict = None
     if request.method == "POST" and form.is_valid():
