@@ -264,6 +264,9 @@ class Job(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of life from the worker (start and every progress report): a running job silent for
+    # longer than konbit.core.services.JOB_STALE_AFTER lost its worker and is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

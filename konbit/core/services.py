@@ -34,6 +34,9 @@ from .models import (
 from .roles import Role
 
 T = TypeVar("T", bound=TenantModel)
+
+# A running job that has not reported for this long lost its worker (stopped or killed mid-job).
+JOB_STALE_AFTER = timedelta(minutes=30)
 Versioned = Program | TenantModel
 
 
@@ -338,6 +341,7 @@ def job_start(*, access: Access, kind: str, label: str, params: dict[str, Any], 
     programme is returned instead of starting a second one."""
     from .tasks import run_job
 
+    jobs_fail_stale(program=access.program)
     key = job_key(params)
     running = Job.objects.filter(
         program=access.program, kind=kind, key=key, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
@@ -352,3 +356,20 @@ def job_start(*, access: Access, kind: str, label: str, params: dict[str, Any], 
     Job.objects.filter(pk=job.pk).update(task_id=str(task_result.id))
     job.task_id = str(task_result.id)
     return job
+
+
+def jobs_fail_stale(*, program: Program) -> int:
+    """Marks the programme's running jobs that have gone silent (see JOB_STALE_AFTER) as failed, so their
+    page stops waiting and the same job can be started again. Returns how many."""
+    now = timezone.now()
+    return Job.objects.filter(
+        program=program, status=JobStatus.RUNNING, heartbeat_at__lt=now - JOB_STALE_AFTER
+    ).update(
+        status=JobStatus.FAILED,
+        error=_(
+            "The worker stopped while this job ran: nothing was heard from it for %(minutes)s minutes. "
+            "Start it again."
+        )
+        % {"minutes": int(JOB_STALE_AFTER.total_seconds() // 60)},
+        finished_at=now,
+    )

@@ -67,7 +67,9 @@ def _reporter(job: Job) -> Progress:
             return
         last = now
         share = min(1.0, done / total) if total else 0.0
-        Job.objects.filter(pk=job.pk).update(progress=share, message=message[:200])
+        Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            progress=share, message=message[:200], heartbeat_at=timezone.now()
+        )
 
     return progress
 
@@ -77,7 +79,8 @@ def run_job(job_id: int) -> None:
     job = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).first()
     if job is None:  # already run, or gone
         return
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now)
     try:
         result = _runner(job.kind)(job, _reporter(job))
     except JobError as error:

@@ -44,6 +44,7 @@ class KonbitLoginView(LoginView):
 @program_view(Action.JOB_VIEW)
 def job_list(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
+    services.jobs_fail_stale(program=access.program)
     page = Paginator(selectors.job_list(access=access), 50).get_page(request.GET.get("page"))
     return render(request, "core/job_list.html", {"page": page})
 
@@ -51,7 +52,9 @@ def job_list(request: HttpRequest, program: str) -> HttpResponse:
 @program_view(Action.JOB_VIEW)
 def job_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     """A job's progress; htmx polls the same address for the progress fragment until the job is done."""
-    job = selectors.job_get(access=access_for(request), pk=pk)
+    access = access_for(request)
+    services.jobs_fail_stale(program=access.program)
+    job = selectors.job_get(access=access, pk=pk)
     if request.headers.get("HX-Request"):
         return render(request, "core/_job_progress.html", {"job": job})
     return render(request, "core/job_detail.html", {"job": job})

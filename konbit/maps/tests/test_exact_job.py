@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from typing import Any
 
@@ -9,8 +10,10 @@ import igraph as ig
 import networkx as nx
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from conftest import World, client_for
+from konbit.core import services as core_services
 from konbit.core.models import Job, JobStatus, Membership
 from konbit.maps import graph, services
 from konbit.maps.analysis import metrics
@@ -122,6 +125,39 @@ def test_job_fails_with_a_clear_message_when_its_requester_has_left(world: World
     assert job.status == JobStatus.FAILED
     assert "no longer a member" in client_for(world.owner).get(f"/p/alpha/jobs/{job.pk}/").content.decode()
     assert AnalysisResult.objects.get(map=map).result["map"]["betweenness"]["method"] == "sampled"
+
+
+def test_a_job_whose_worker_died_is_shown_failed_and_can_be_started_again(world: World) -> None:
+    map = _random_map(world, n=20, m=40)
+    _estimated(world, map)
+    client = client_for(world.facilitator)
+    client.post(f"/p/alpha/maps/{map.pk}/analysis/exact/")
+    job = Job.objects.get()
+    # The worker took the job, reported once, and was killed: the row stays "running" with no news.
+    silent_since = timezone.now() - core_services.JOB_STALE_AFTER - datetime.timedelta(minutes=1)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=silent_since, heartbeat_at=silent_since, progress=0.4
+    )
+    page = client.get(f"/p/alpha/jobs/{job.pk}/").content.decode()
+    assert "The worker stopped while this job ran" in page
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None
+    # Asking again starts a new job instead of returning the dead one.
+    client.post(f"/p/alpha/maps/{map.pk}/analysis/exact/")
+    assert Job.objects.count() == 2
+    _run_worker()
+    assert Job.objects.latest("pk").status == JobStatus.DONE
+
+
+def test_a_running_job_that_reports_is_left_alone(world: World) -> None:
+    map = _random_map(world, n=10, m=12)
+    client_for(world.facilitator).post(f"/p/alpha/maps/{map.pk}/analysis/exact/")
+    recent = timezone.now() - datetime.timedelta(minutes=5)
+    Job.objects.update(
+        status=JobStatus.RUNNING, started_at=recent - datetime.timedelta(hours=2), heartbeat_at=recent
+    )
+    assert core_services.jobs_fail_stale(program=world.program_a) == 0
+    assert "Running" in client_for(world.facilitator).get("/p/alpha/jobs/").content.decode()
 
 
 def test_partner_user_sees_only_its_own_jobs(world: World) -> None:
