@@ -17,7 +17,7 @@ def analyze(
     gmap: GMap,
     *,
     betweenness: str = "auto",
-    epsilon: float = 0.05,
+    epsilon: float = 0.1,
     delta: float = 0.1,
     seed: int = 0,
 ) -> dict[str, Any]:
@@ -38,10 +38,11 @@ def analyze(
     community detection and igraph's eigenvector start.
 
     Measured cost on this machine kind (2 cores, one used), for a power-law map (Barabási–Albert):
-    10,000 elements and 50,000 connections: 12–16 s with exact betweenness (most of it), about 6 s with
-    the default epsilon=0.05 (2,442 sources; the largest error measured against exact values was 0.003).
-    100,000 and 500,000: betweenness costs ~26 ms per source, so epsilon=0.05 (2,900 sources) takes
-    about 80 s all told and epsilon=0.1 (726) 33 s. Exact values for a big map are computed on demand
+    10,000 elements and 50,000 connections: 12–16 s with exact betweenness (most of it); with the
+    default epsilon=0.1 (611 sources) betweenness is about a second of the whole (epsilon=0.05 needs
+    2,442 sources, ~3.5 s; the largest error measured against exact values was 0.003 there). bench/
+    reports the measured error of the default against exact values. 100,000 and 500,000: betweenness
+    costs ~26 ms per source, so epsilon=0.1 (726 sources) takes about 20 s. Exact values for a big map are computed on demand
     as a background job (konbit/maps/tasks.py, metrics.betweenness_exact).
 
     Result::
