@@ -37,7 +37,7 @@ from .schemas import (
     PerspectiveOut,
 )
 from .tasks import exact_betweenness
-from .views.common import analysis_for, analysis_scope, exact_params
+from .views.common import analysis_or_job, analysis_scope, exact_params
 
 router = Router(tags=["maps"])
 
@@ -213,14 +213,22 @@ class PerspectiveFilter(Schema):
 @router.get(
     "/{slug}/maps/{pk}/analysis",
     auth=ProgramAuth(Action.MAP_ANALYSE),
-    response=responses(AnalysisOut),
-    summary="Network analysis of a map (cached per map version)",
+    response={**responses(AnalysisOut), 202: JobOut},
+    summary="Network analysis of a map (cached per map version); for a big map not yet analysed, 202 and "
+    "the background job computing it (follow it at /jobs/{id}, then ask again)",
 )
-def map_analysis(request: HttpRequest, slug: str, pk: Id, filters: Query[PerspectiveFilter]) -> AnalysisOut:
+def map_analysis(
+    request: HttpRequest, slug: str, pk: Id, filters: Query[PerspectiveFilter]
+) -> AnalysisOut | Status[JobOut]:
     map = _map(request, pk)
-    result = analysis_for(
-        access=program_access(request), map=map, perspective_ids=filters.perspective or None
+    result, job = analysis_or_job(
+        access=program_access(request),
+        map=map,
+        perspective_ids=filters.perspective or None,
+        by=acting_user(request),
     )
+    if result is None:
+        return Status(202, JobOut.model_validate(job, from_attributes=True))
     return AnalysisOut.model_validate(result)
 
 

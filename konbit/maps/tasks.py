@@ -29,6 +29,28 @@ def _access(job: Job) -> Access:
     return Access(program=job.program, membership=membership)
 
 
+def _result_url(access: Access, map: Any, perspective_ids: list[int] | None) -> str:
+    query = urlencode([("perspective", p) for p in perspective_ids or []])
+    url = reverse("map_analysis", args=[access.program.slug, map.pk])
+    return f"{url}?{query}" if query else url
+
+
+@job_runner
+def map_analysis(job: Job, progress: Progress) -> dict[str, Any]:
+    """The interactive analysis of a big map (views.common.analysis_or_job), cached per map version.
+
+    params: {"map": pk, "perspectives": [pk, …] or None, "version": the map version asked about}.
+    """
+    access = _access(job)
+    map = selectors.map_get(access=access, pk=job.params["map"])
+    perspective_ids, _key = analysis_scope(
+        access=access, map=map, perspective_ids=job.params.get("perspectives")
+    )
+    progress(0, 1, "Analysing the map: centralities, communities, loops and gaps")
+    result = analysis_for(access=access, map=map, perspective_ids=perspective_ids)
+    return {"url": _result_url(access, map, perspective_ids), "elements": result["map"]["elements"]}
+
+
 @job_runner
 def exact_betweenness(job: Job, progress: Progress) -> dict[str, Any]:
     """Replaces the estimated betweenness in a map's cached analysis by exact values.
@@ -60,6 +82,4 @@ def exact_betweenness(job: Job, progress: Progress) -> dict[str, Any]:
     summary["betweenness"] = {"method": "exact", "sources": mg.n, "epsilon": 0.0, "delta": 0.0}
     summary["estimated"] = [name for name in summary.get("estimated", []) if name != "betweenness"]
     services.analysis_store(program=access.program, map=map, perspective_key=key, result=result)
-    query = urlencode([("perspective", p) for p in perspective_ids or []])
-    url = reverse("map_analysis", args=[access.program.slug, map.pk])
-    return {"url": f"{url}?{query}" if query else url, "elements": mg.n}
+    return {"url": _result_url(access, map, perspective_ids), "elements": mg.n}

@@ -42,8 +42,9 @@ def analyze(
     default epsilon=0.1 (611 sources) betweenness is about a second of the whole (epsilon=0.05 needs
     2,442 sources, ~3.5 s; the largest error measured against exact values was 0.003 there). bench/
     reports the measured error of the default against exact values. 100,000 and 500,000: betweenness
-    costs ~26 ms per source, so epsilon=0.1 (726 sources) takes about 20 s. Exact values for a big map are computed on demand
-    as a background job (konbit/maps/tasks.py, metrics.betweenness_exact).
+    costs ~26 ms per source, so epsilon=0.1 (726 sources) takes about 20 s; the map pages then run the
+    analysis as a background job (views.common.analysis_or_job). Exact values for a big map are computed
+    on demand as a background job too (konbit/maps/tasks.py, metrics.betweenness_exact).
 
     Result::
 

@@ -89,6 +89,11 @@ async function start() {
     const result = await fetch(root.dataset.metrics, { credentials: "same-origin" });
     if (!result.ok) return null;
     const raw = await result.json();
+    if (result.status === 202) {
+      // A big map's analysis is still running in the background: say so, and ask again next time.
+      status.textContent = raw.message;
+      return null;
+    }
     metrics = {};
     raw.keys.forEach((key, i) => {
       metrics[key] = { betweenness: raw.betweenness[i], pagerank: raw.pagerank[i], community: raw.community[i] };

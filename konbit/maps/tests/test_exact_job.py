@@ -194,3 +194,38 @@ def test_api_starts_the_job_and_reports_its_progress(world: World) -> None:
     )
     outsider = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=world.outsider, name='x')[1]}")
     assert outsider.get(f"/api/v1/programs/alpha/jobs/{job_id}").status_code == 404
+
+
+def test_a_big_maps_first_analysis_runs_in_the_background_then_shows(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above BACKGROUND_ANALYSIS_ELEMENTS (20,000 in production; 20 here) the analysis page, the table, the
+    map view's figures and the API start one background job instead of computing in the request."""
+    from django.test import Client
+
+    from konbit.core.services import api_token_create
+    from konbit.maps.views import common
+
+    monkeypatch.setattr(common, "BACKGROUND_ANALYSIS_ELEMENTS", 20)
+    map = _random_map(world, n=30, m=60)
+    client = client_for(world.facilitator)
+    page = client.get(f"/p/alpha/maps/{map.pk}/analysis/").content.decode()
+    assert "runs in the background" in page and "Network analysis of Big market" in page
+    assert "Brokers (betweenness)" not in page
+    assert "runs in the background" in client.get(f"/p/alpha/maps/{map.pk}/table/").content.decode()
+    figures = client.get(f"/p/alpha/maps/{map.pk}/metrics.json")
+    assert figures.status_code == 202 and "background" in figures.json()["message"]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=world.mel, name='script')[1]}")
+    started = api.get(f"/api/v1/programs/alpha/maps/{map.pk}/analysis")
+    assert started.status_code == 202
+    # Four requests, one job; nothing analysed in any of them.
+    assert Job.objects.count() == 1 and started.json()["id"] == Job.objects.get().pk
+    assert not AnalysisResult.objects.filter(map=map).exists()
+
+    _run_worker()
+    assert Job.objects.get().status == JobStatus.DONE
+    page = client.get(f"/p/alpha/maps/{map.pk}/analysis/").content.decode()
+    assert "Brokers (betweenness)" in page and "runs in the background" not in page
+    assert len(client.get(f"/p/alpha/maps/{map.pk}/metrics.json").json()["keys"]) == 30
+    assert api.get(f"/api/v1/programs/alpha/maps/{map.pk}/analysis").json()["map"]["elements"] == 30
+    assert Job.objects.count() == 1

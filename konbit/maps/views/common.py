@@ -3,11 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from konbit.core.access import Access
+from konbit.core.models import Job
 
 from .. import selectors, services
 from ..models import Map
+
+# From this many elements up, the first analysis of a map version runs as a background job with a progress
+# bar (tens of seconds at 100,000 elements) instead of inside the request; up to it, the analysis takes a
+# couple of seconds at most and is computed on the spot. Either way the result is cached per map version.
+BACKGROUND_ANALYSIS_ELEMENTS = 20_000
 
 
 def perspective_ids_param(request: HttpRequest) -> list[int] | None:
@@ -44,3 +51,29 @@ def analysis_for(*, access: Access, map: Map, perspective_ids: list[int] | None)
     result = analyze(gmap)
     services.analysis_store(program=access.program, map=map, perspective_key=key, result=result)
     return result
+
+
+def analysis_or_job(
+    *, access: Access, map: Map, perspective_ids: list[int] | None, by: Any
+) -> tuple[dict[str, Any] | None, Job | None]:
+    """The map's analysis when it is cached or the map is small enough to analyse now; otherwise
+    (None, the background job computing it), starting that job unless it is already queued or running."""
+    from konbit.core import services as core_services
+    from konbit.core.tasks import kind_of
+
+    from ..tasks import map_analysis
+
+    scope_ids, key = analysis_scope(access=access, map=map, perspective_ids=perspective_ids)
+    cached = selectors.cached_analysis(map=map, perspective_key=key)
+    if cached is not None:
+        return cached.result, None
+    if selectors.element_list(access=access, map=map).count() < BACKGROUND_ANALYSIS_ELEMENTS:
+        return analysis_for(access=access, map=map, perspective_ids=perspective_ids), None
+    job = core_services.job_start(
+        access=access,
+        kind=kind_of(map_analysis),
+        label=_("Network analysis of %(map)s") % {"map": map.name},
+        params={**exact_params(map, scope_ids), "version": map.content_version},
+        by=by,
+    )
+    return None, job

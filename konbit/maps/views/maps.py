@@ -29,7 +29,7 @@ from .. import selectors, services
 from ..forms import MapForm, SnapshotForm
 from ..models import Element, ElementKind, MarketFunction
 from ..tasks import exact_betweenness
-from .common import analysis_for, analysis_scope, exact_params, perspective_ids_param
+from .common import analysis_for, analysis_or_job, analysis_scope, exact_params, perspective_ids_param
 
 PAGE_SIZE = 100
 ID = 987654321  # a placeholder id, replaced by "{id}" in address templates
@@ -167,7 +167,17 @@ def map_metrics(request: HttpRequest, program: str, pk: int) -> JsonResponse:
     """Per-element figures for sizing and colouring the map view (from the cached analysis)."""
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
-    result = analysis_for(access=access, map=map, perspective_ids=perspective_ids_param(request))
+    result, job = analysis_or_job(
+        access=access, map=map, perspective_ids=perspective_ids_param(request), by=acting_user(request)
+    )
+    if result is None:  # a big map: its analysis runs in the background
+        return JsonResponse(
+            {
+                "job": reverse("job_detail", args=[access.program.slug, job.pk]) if job else "",
+                "message": _("The analysis of this map is running in the background."),
+            },
+            status=202,
+        )
     rows = result.get("elements", [])
     return JsonResponse(
         {
@@ -211,10 +221,13 @@ def map_table(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     query = request.GET.get("q", "").strip().casefold()
     metrics: dict[str, dict[str, Any]] = {}
     summary: dict[str, Any] = {}
+    analysis_job = None
     if access.can(Action.MAP_ANALYSE):
-        result = analysis_for(access=access, map=map, perspective_ids=perspective_ids)
-        metrics = {row["id"]: row for row in result.get("elements", [])}
-        summary = result.get("map", {})
+        result, analysis_job = analysis_or_job(
+            access=access, map=map, perspective_ids=perspective_ids, by=acting_user(request)
+        )
+        metrics = {row["id"]: row for row in (result or {}).get("elements", [])}
+        summary = (result or {}).get("map", {})
     rows = []
     for element in selectors.element_list(access=access, map=map, perspective_ids=perspective_ids).order_by(
         "label"
@@ -236,6 +249,7 @@ def map_table(request: HttpRequest, program: str, pk: int) -> HttpResponse:
             "map": map,
             "page": page,
             "summary": summary,
+            "analysis_job": analysis_job,
             "sort": sort,
             "query": request.GET.get("q", ""),
             "perspectives": selectors.perspective_list(access=access, map=map),
@@ -303,7 +317,20 @@ def map_analysis(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
     perspective_ids = perspective_ids_param(request)
-    result = analysis_for(access=access, map=map, perspective_ids=perspective_ids)
+    result, analysis_job = analysis_or_job(
+        access=access, map=map, perspective_ids=perspective_ids, by=acting_user(request)
+    )
+    if result is None:  # a big map analysed in the background: its progress until the result is there
+        return render(
+            request,
+            "maps/map_analysis_running.html",
+            {
+                "map": map,
+                "job": analysis_job,
+                "perspectives": selectors.perspective_list(access=access, map=map),
+                "chosen": perspective_ids or [],
+            },
+        )
     labels = dict(selectors.element_list(access=access, map=map).values_list("key", "label"))
     elements = result.get("elements", [])
     top = {
