@@ -4,6 +4,7 @@ transaction, or nothing; an export leaves a line in the audit trail."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -17,6 +18,13 @@ from konbit.core.models import AuditAction, Program
 from .. import services as partner_services
 from . import importers
 from .readers import Table
+
+# Where the imported rows are seen afterwards.
+LIST_PAGES = {
+    importers.ORGANIZATIONS: "organization_list",
+    importers.PARTNERSHIPS: "partnership_list",
+    importers.INTERACTIONS: "interaction_list",
+}
 
 
 class ImportFailed(Exception):
@@ -44,27 +52,37 @@ _WRITERS: dict[str, Callable[..., None]] = {
 }
 
 
+def _no_step(done: int, message: str) -> None:
+    return None
+
+
 @transaction.atomic
-def data_import_commit(*, access: Access, by: User, kind: str, table: Table) -> importers.Plan:
+def data_import_commit(
+    *, access: Access, by: User, kind: str, table: Table, on_step: Callable[[int, str], Any] = _no_step
+) -> importers.Plan:
     """Check the file again (the programme's data may have changed since the preview) and, when no row
     has an error, add every new row. Returns the plan; when it has errors nothing was written. Raises
-    ImportFailed (and writes nothing) when a service refuses a row."""
+    ImportFailed (and writes nothing) when a service refuses a row. ``on_step(done, message)`` hears of
+    the three steps (0 checking, 1 writing, 2 written) for a progress bar."""
     # One import at a time per programme, so two clicks on "Import" cannot both add the same rows.
     list(Program.objects.select_for_update().filter(pk=access.program.pk).values_list("pk"))
+    on_step(0, _("Checking %(count)s rows") % {"count": len(table.rows)})
     plan = importers.validate(access=access, kind=kind, table=table)
     if plan.errors:
         return plan
+    on_step(1, _("Writing %(count)s new rows") % {"count": plan.new_count})
     if kind == importers.INTERACTIONS:  # the big one: bulk inserts (see services.interactions_import)
         partner_services.interactions_import(
             access=access, by=by, rows=[(row.data, row.organizations) for row in plan.new_rows]
         )
-        return plan
-    write = _WRITERS[kind]
-    for row in plan.new_rows:
-        try:
-            write(access=access, by=by, row=row)
-        except ValidationError as exc:
-            raise ImportFailed(row.number, " ".join(exc.messages)) from exc
+    else:
+        write = _WRITERS[kind]
+        for row in plan.new_rows:
+            try:
+                write(access=access, by=by, row=row)
+            except ValidationError as exc:
+                raise ImportFailed(row.number, " ".join(exc.messages)) from exc
+    on_step(2, _("%(count)s rows written") % {"count": plan.new_count})
     return plan
 
 

@@ -9,22 +9,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from konbit.core import services as core_services
 from konbit.core.access import access_for, acting_user, program_view
 from konbit.core.roles import Action
+from konbit.core.tasks import kind_of
 
-from . import exporters, importers, readers, services, store
+from . import exporters, importers, readers, services, store, tasks
 from .forms import ImportForm
 
 # The preview lists this many rows and errors; a larger file says how many more there are.
 PREVIEW_ROWS = 500
 PREVIEW_ERRORS = 1000
 
-# Where the imported rows are seen afterwards.
-LIST_PAGES = {
-    importers.ORGANIZATIONS: "organization_list",
-    importers.PARTNERSHIPS: "partnership_list",
-    importers.INTERACTIONS: "interaction_list",
-}
+# A file with more rows than this is imported by the background worker, with a progress bar (100,000
+# interactions take tens of seconds); a smaller one is imported within the request.
+BACKGROUND_IMPORT_ROWS = 2_000
 
 
 def _specs() -> list[dict[str, object]]:
@@ -81,6 +80,16 @@ def import_preview(request: HttpRequest, program: str, token: str) -> HttpRespon
         messages.error(request, _("This upload has expired or was already imported. Upload the file again."))
         return redirect("import_start", program=access.program.slug)
     failure = ""
+    if request.method == "POST" and len(pending.table.rows) > BACKGROUND_IMPORT_ROWS:
+        job = core_services.job_start(
+            access=access,
+            kind=kind_of(tasks.data_import),
+            label=_("Import of “%(file)s” (%(kind)s)")
+            % {"file": pending.filename, "kind": importers.KIND_LABELS[pending.kind]},
+            params={"token": token, "kind": pending.kind},
+            by=user,
+        )
+        return redirect("job_detail", program=access.program.slug, pk=job.pk)
     if request.method == "POST":
         try:
             plan = services.data_import_commit(access=access, by=user, kind=pending.kind, table=pending.table)
@@ -98,7 +107,7 @@ def import_preview(request: HttpRequest, program: str, token: str) -> HttpRespon
                     _("Import done: %(new)s added, %(present)s already there.")
                     % {"new": plan.new_count, "present": plan.present_count},
                 )
-                return redirect(LIST_PAGES[pending.kind], program=access.program.slug)
+                return redirect(services.LIST_PAGES[pending.kind], program=access.program.slug)
     else:
         plan = importers.validate(access=access, kind=pending.kind, table=pending.table)
     return render(
