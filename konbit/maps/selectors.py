@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -214,6 +214,16 @@ def cached_analysis(*, map: Map, perspective_key: str = "") -> AnalysisResult | 
     return AnalysisResult.objects.filter(
         map=map, content_version=map.content_version, perspective_key=perspective_key
     ).first()
+
+
+def cached_map_figures(*, maps: list[Map]) -> dict[int, dict[str, Any]]:
+    """The whole-map figures (the "map" part) of the current cached analysis of every perspective,
+    for many maps in one query; a map without one is left out. Only that part of each result is read
+    (a 10,000-element map's result is megabytes of per-element metrics)."""
+    rows = AnalysisResult.objects.filter(
+        map__in=maps, perspective_key="", content_version=F("map__content_version")
+    ).values_list("map_id", "result__map")
+    return {map_id: figures or {} for map_id, figures in rows}
 
 
 def perspective_ties(*, access: Access, perspective: Perspective) -> list[dict[str, Any]]:
