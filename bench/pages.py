@@ -147,7 +147,10 @@ def _targets(program: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
 
 def _extra_pages(program: Any) -> list[tuple[str, str]]:
     """Pages of the steering pillar, when it has data in this programme (indicators, funder report)."""
+    from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
+
+    from konbit.indicators.models import Indicator
 
     found = []
     for name, url_name in (("indicators list", "indicator_list"), ("funder report", "report")):
@@ -155,6 +158,16 @@ def _extra_pages(program: Any) -> list[tuple[str, str]]:
             found.append((name, reverse(url_name, args=[program.slug])))
         except NoReverseMatch:
             continue
+    # The indicator with the most measurements: the page's heaviest case.
+    indicator = (
+        Indicator.objects.filter(program=program)
+        .annotate(n=Count("measurements"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if indicator is not None:
+        found.append(("indicator page", reverse("indicator_detail", args=[program.slug, indicator])))
     return found
 
 

@@ -37,7 +37,7 @@ from .schemas import (
     PerspectiveOut,
 )
 from .tasks import exact_betweenness
-from .views.common import analysis_or_job, analysis_scope, exact_params
+from .views.common import analysis_or_job, analysis_scope, comparison_for, exact_params
 
 router = Router(tags=["maps"])
 
@@ -265,14 +265,11 @@ class CompareFilter(PerspectiveFilter):
     summary="Agreement, blind spots, disagreements and alignment between perspectives",
 )
 def map_comparison(request: HttpRequest, slug: str, pk: Id, filters: Query[CompareFilter]) -> ComparisonOut:
-    from .analysis import compare
-
     access = program_access(request)
     map = _map(request, pk)
     perspectives = list(selectors.perspective_list(access=access, map=map))
     chosen = [p.pk for p in perspectives if not filters.perspective or p.pk in filters.perspective]
-    gmap = selectors.to_gmap(access=access, map=map, perspective_ids=chosen)
-    names = [p.name for p in perspectives if p.pk in chosen]
-    return ComparisonOut.model_validate(
-        compare([c for c in gmap.connections if c.perspective], names, threshold=filters.threshold)
+    result, _labels = comparison_for(
+        access=access, map=map, perspectives=perspectives, chosen=chosen, threshold=filters.threshold
     )
+    return ComparisonOut.model_validate(result)

@@ -212,3 +212,34 @@ def test_map_data_is_compressed_for_browsers_that_accept_it(world: World) -> Non
     import gzip
 
     assert json.loads(gzip.decompress(response.content))["nodes"]
+
+
+def test_the_comparison_is_cached_per_map_version_and_follows_changes(world: World) -> None:
+    map, team, other = make_map(world)
+    client = client_for(world.facilitator)
+    url = f"/p/alpha/maps/{map.pk}/compare/"
+    loads_connections = '"maps_connection"."sign"'  # to_gmap reading the connections
+    with CaptureQueriesContext(db) as computed:
+        first = client.get(url).content.decode()
+    assert any(loads_connections in q["sql"] for q in computed.captured_queries)
+    assert "Seed Co — Agro-dealer" in first and "Hidden buyer" in first
+    with CaptureQueriesContext(db) as cached:
+        again = client.get(url).content.decode()
+    main = slice(first.index("<main"), first.index("</main>"))
+    assert again[main] == first[main]  # the same page, but for the form token
+    assert not any(loads_connections in q["sql"] for q in cached.captured_queries)  # from the cache
+    # A new connection makes a new map version: the comparison shows it at once.
+    access = access_of(world, world.facilitator)
+    seed, buyer = Element.objects.get(label="Seed Co"), Element.objects.get(label="Hidden buyer")
+    services.connection_create(
+        access=access,
+        map=map,
+        by=world.facilitator,
+        data={"source": seed, "target": buyer, "perspective": other},
+    )
+    assert "Seed Co — Hidden buyer" in client.get(url).content.decode()
+    # The API reads the same cache, per set of perspectives.
+    _token, raw = api_token_create(user=world.mel, name="script")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    body = api.get(f"/api/v1/programs/alpha/maps/{map.pk}/comparison", {"perspective": [team.pk]}).json()
+    assert body["perspectives"] == ["Team"] and len(body["connections"]) == 1

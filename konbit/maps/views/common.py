@@ -77,3 +77,33 @@ def analysis_or_job(
         by=by,
     )
     return None, job
+
+
+def comparison_for(
+    *, access: Access, map: Map, perspectives: list[Any], chosen: list[int], threshold: float
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The comparison of the chosen perspectives (analysis.compare) and the labels of the elements it
+    names, cached per map version, set of perspectives and threshold like the analysis (6 perspectives
+    on a 10,000-element map take seconds to compare)."""
+    import hashlib
+
+    from ..analysis import compare
+
+    ids = ",".join(str(pk) for pk in sorted(chosen))
+    key = f"compare|{ids}|{threshold:.3f}"
+    if len(key) > 150:  # many perspectives: a digest keeps the key within its column
+        key = "compare|" + hashlib.sha256(key.encode()).hexdigest()
+    cached = selectors.cached_analysis(map=map, perspective_key=key)
+    if cached is not None:
+        return cached.result["comparison"], cached.result["labels"]
+    gmap = selectors.to_gmap(access=access, map=map, perspective_ids=chosen)
+    names = [p.name for p in perspectives if p.pk in chosen]
+    result = compare([c for c in gmap.connections if c.perspective], names, threshold=threshold)
+    named = {e for c in result["connections"] for e in (c["from"], c["to"])}
+    named |= {d["from"] for d in result["direction_disagreements"]}
+    named |= {d["to"] for d in result["direction_disagreements"]}
+    labels = {e.id: e.label for e in gmap.elements if e.id in named}
+    services.analysis_store(
+        program=access.program, map=map, perspective_key=key, result={"comparison": result, "labels": labels}
+    )
+    return result, labels

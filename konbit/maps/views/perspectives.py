@@ -12,6 +12,7 @@ from konbit.partners.selectors import organization_choices
 
 from .. import selectors, services
 from ..forms import PerspectiveForm, TieFormSet
+from .common import comparison_for
 
 
 @program_view(Action.PERSPECTIVE_EDIT)
@@ -76,22 +77,18 @@ def perspective_edit(request: HttpRequest, program: str, pk: int, perspective: i
 @program_view(Action.MAP_ANALYSE)
 def map_compare(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     """Where the perspectives agree, where only one sees a tie, where they disagree."""
-    from ..analysis import compare
-
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
     perspectives = list(selectors.perspective_list(access=access, map=map))
-    chosen = [int(v) for v in request.GET.getlist("perspective") if v.isdigit()] or [
-        p.pk for p in perspectives
-    ]
+    asked = {int(v) for v in request.GET.getlist("perspective") if v.isdigit()}
+    chosen = [p.pk for p in perspectives if not asked or p.pk in asked]
     try:
         threshold = min(1.0, max(0.0, float(request.GET.get("threshold", "0.5"))))
     except ValueError:
         threshold = 0.5
-    gmap = selectors.to_gmap(access=access, map=map, perspective_ids=chosen)
-    labels = {e.id: e.label for e in gmap.elements}
-    names = [p.name for p in perspectives if p.pk in chosen]
-    result = compare([c for c in gmap.connections if c.perspective], names, threshold=threshold)
+    result, labels = comparison_for(
+        access=access, map=map, perspectives=perspectives, chosen=chosen, threshold=threshold
+    )
     alignment = result.get("alignment", {})
     heat = [
         {

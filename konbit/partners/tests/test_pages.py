@@ -65,6 +65,17 @@ def test_a_silent_partner_is_warned_about_until_a_conversation_is_logged(world: 
     assert partnership.score is not None and partnership.score > 0
 
 
+def test_early_warnings_come_fifty_to_a_page_with_the_total(world: World) -> None:
+    for i in range(55):
+        make_partner(world, OrganizationFactory(program=world.program_a, name=f"Silent partner {i:02d}"))
+    client = client_for(world.facilitator)
+    first = client.get("/p/alpha/partners/warnings/").content.decode()
+    assert "55 partners with a warning" in first and "Page 1 of 2" in first
+    assert first.count("Silent partner") == 50
+    second = client.get("/p/alpha/partners/warnings/?page=2").content.decode()
+    assert second.count("Silent partner") == 5
+
+
 def test_warnings_are_recomputed_when_the_day_changes_without_any_write(world: World) -> None:
     partnership = make_partner(world, world.other_org_a)
     services.interaction_log(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,15 +35,18 @@ NEXT_STEPS = {
 def warning_list(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
     services.engagement_ensure_current(program=access.program)
-    from .partnerships import WARNING_LABELS
+    from .partnerships import PAGE_SIZE, WARNING_LABELS
 
     code = request.GET.get("code", "")
-    partnerships = selectors.partnership_list(access=access, warning=code or "any", sort="score")
+    page = Paginator(
+        selectors.partnership_list(access=access, warning=code or "any", sort="score"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "partners/warning_list.html",
         {
-            "partnerships": partnerships,
+            "page": page,
+            "partnerships": page.object_list,
             "labels": WARNING_LABELS,
             "next_steps": NEXT_STEPS,
             "code": code,
