@@ -121,6 +121,18 @@ _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+# In-process caches. "map_data": the map view's data of recently opened maps, compressed (a 10,000-element
+# map is ~0.6 MB gzipped); keyed by map version, so a stale entry is never read.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "map_data": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "map-data",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 24},
+    },
+}
+
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}
 
 PASSWORD_HASHERS = [

@@ -55,6 +55,9 @@ class Map(TenantModel):
     description = models.TextField(_("description"), blank=True)
     # Bumped by every change of elements or connections: analysis results are cached per content version.
     content_version = models.PositiveIntegerField(default=1, editable=False)
+    # Bumped when laid-out positions are saved (they are not analysed, so content_version stays): the
+    # map view's data, which carries them, is cached per (content_version, layout_version).
+    layout_version = models.PositiveIntegerField(default=1, editable=False)
     # What an imported file had that Konbit has no field for (Kumu loops, views, settings).
     extra = models.JSONField(default=dict, blank=True, editable=False)
 

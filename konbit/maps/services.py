@@ -140,6 +140,7 @@ def positions_save(*, access: Access, map: Map, positions: dict[str, tuple[float
     for element in elements:
         element.x, element.y = positions[element.key]
     Element.objects.bulk_update(elements, ["x", "y"], batch_size=2000)
+    Map.all_objects.filter(pk=map.pk).update(layout_version=F("layout_version") + 1)
     return len(elements)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.cache import caches
 from django.db import connection as db
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -70,8 +71,12 @@ def test_map_data_endpoint_gives_compact_arrays_and_constant_queries(world: Worl
     first = client.get(url).json()
     assert sorted(n[1] for n in first["nodes"]) == ["Agro-dealer", "Hidden buyer", "Seed Co"]
     assert len(first["edges"]) == 2 and first["perspectives"] == ["Other partner's view", "Team"]
+    caches["map_data"].clear()  # count the queries of building the data, not of reading the cache
     with CaptureQueriesContext(db) as few:
         client.get(url)
+    with CaptureQueriesContext(db) as cached:
+        client.get(url)
+    assert len(cached) < len(few)
     access = access_of(world, world.facilitator)
     for i in range(30):
         services.element_create(
@@ -109,6 +114,16 @@ def test_positions_are_saved_from_the_map_view(world: World) -> None:
     assert response.json() == {"saved": 1}
     element = Element.objects.get(key=key)
     assert (element.x, element.y) == (12.5, -3.0)
+    # The map view's (cached) data carries the new position at once.
+    node = next(n for n in client.get(f"/p/alpha/maps/{map.pk}/data.json").json()["nodes"] if n[0] == key)
+    assert (node[6], node[7]) == (12.5, -3.0)
+    client.post(
+        f"/p/alpha/maps/{map.pk}/positions/",
+        json.dumps({"positions": {key: [1, 2]}}),
+        content_type="application/json",
+    )
+    node = next(n for n in client.get(f"/p/alpha/maps/{map.pk}/data.json").json()["nodes"] if n[0] == key)
+    assert (node[6], node[7]) == (1.0, 2.0)
     assert (
         client_for(world.viewer)
         .post(f"/p/alpha/maps/{map.pk}/positions/", "{}", content_type="application/json")

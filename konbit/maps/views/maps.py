@@ -1,24 +1,26 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from konbit.core import audit
 from konbit.core import selectors as core_selectors
 from konbit.core import services as core_services
-from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
 from konbit.core.models import AuditAction
 from konbit.core.roles import Action
@@ -27,7 +29,7 @@ from konbit.core.tasks import kind_of
 
 from .. import selectors, services
 from ..forms import MapForm, SnapshotForm
-from ..models import Element, ElementKind, MarketFunction
+from ..models import Element, ElementKind, Map, MarketFunction
 from ..tasks import exact_betweenness
 from .common import analysis_for, analysis_or_job, analysis_scope, exact_params, perspective_ids_param
 
@@ -114,13 +116,43 @@ def map_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     )
 
 
-@gzip_page  # a 10,000-element map is ~3.6 MB of JSON, ~0.6 MB compressed; it carries no secret token
 @program_view(Action.MAP_VIEW)
-def map_data(request: HttpRequest, program: str, pk: int) -> JsonResponse:
-    """Compact arrays for the map view (element rows and connection rows as lists, not objects)."""
+def map_data(request: HttpRequest, program: str, pk: int) -> HttpResponse:
+    """Compact arrays for the map view (element rows and connection rows as lists, not objects),
+    gzipped — a 10,000-element map is ~3.6 MB of JSON, ~0.6 MB compressed; it carries no secret token.
+    The compressed body is cached per map version, layout version and the perspectives the user may see
+    and asked for (`map_data` cache): encoding and compressing cost more than reading the rows."""
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
     perspective_ids = perspective_ids_param(request)
+    key = ":".join(
+        str(part)
+        for part in (
+            "map-data",
+            map.pk,
+            map.created_at.timestamp(),  # a map with a reused id (restore, tests) is another map
+            map.content_version,
+            map.layout_version,
+            selectors.visible_perspective_ids(access=access, map=map),
+            perspective_ids,
+        )
+    )
+    cache = caches["map_data"]
+    packed = cache.get(key)
+    if packed is None:
+        payload = _map_data(access=access, map=map, perspective_ids=perspective_ids)
+        packed = gzip.compress(json.dumps(payload, separators=(",", ":")).encode(), compresslevel=6)
+        cache.set(key, packed)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(packed, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(packed), content_type="application/json")
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def _map_data(*, access: Access, map: Map, perspective_ids: list[int] | None) -> dict[str, Any]:
     elements = list(
         selectors.element_list(access=access, map=map, perspective_ids=perspective_ids)
         .order_by("pk")
@@ -146,20 +178,18 @@ def map_data(request: HttpRequest, program: str, pk: int) -> JsonResponse:
         if s in index and t in index
     ]
     slug = access.program.slug
-    return JsonResponse(
-        {
-            "version": map.content_version,
-            "perspectives": [name for _pk, name in perspective_rows],
-            "nodes": [
-                [key, label, kind, function, type_, tags, x, y, org, element_perspectives.get(pk, []), pk]
-                for pk, key, label, kind, function, type_, tags, x, y, org in elements
-            ],
-            "edges": edges,
-            # Address templates for the side panel; the map view replaces {id}.
-            "partner_url": url_template("organization_detail", program=slug, pk=ID),
-            "element_url": url_template("element_edit", program=slug, pk=map.pk, element=ID),
-        }
-    )
+    return {
+        "version": map.content_version,
+        "perspectives": [name for _pk, name in perspective_rows],
+        "nodes": [
+            [key, label, kind, function, type_, tags, x, y, org, element_perspectives.get(pk, []), pk]
+            for pk, key, label, kind, function, type_, tags, x, y, org in elements
+        ],
+        "edges": edges,
+        # Address templates for the side panel; the map view replaces {id}.
+        "partner_url": url_template("organization_detail", program=slug, pk=ID),
+        "element_url": url_template("element_edit", program=slug, pk=map.pk, element=ID),
+    }
 
 
 @program_view(Action.MAP_ANALYSE)
