@@ -153,7 +153,7 @@ def _extra_pages(program: Any) -> list[tuple[str, str]]:
     from konbit.indicators.models import Indicator
 
     found = []
-    for name, url_name in (("indicators list", "indicator_list"), ("funder report", "report")):
+    for name, url_name in (("indicators list", "indicator_list"), ("funder report", "funder_report")):
         try:
             found.append((name, reverse(url_name, args=[program.slug])))
         except NoReverseMatch:
