@@ -72,3 +72,14 @@ def record(
         object_repr=object_repr[:300],
         changes=changes or {},
     )
+
+
+def record_for_programs(
+    *, program_ids: Iterable[int | None], actor: User | None, action: AuditAction | str, object_repr: str = ""
+) -> None:
+    """The same event (a sign-in, a backup) once in each programme's trail, in one insert."""
+    at = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(program_id=pk, at=at, actor=actor, action=action, object_repr=object_repr[:300])
+        for pk in program_ids
+    )

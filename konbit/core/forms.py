@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from konbit.partners.models import Organization
 
-from .models import Program
+from .models import AuditAction, Program
 from .roles import Role
+from .selectors import AuditFilter
 
 
 class VersionedForm(forms.ModelForm[Any]):
@@ -114,3 +115,42 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("Say what will use it, e.g. 'Power BI'.")
     )
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters (GET). A value that does not check out is left out of the filter and
+    shown as an error, so the rest of the filter still applies."""
+
+    q = forms.CharField(label=_("Record"), max_length=100, required=False)
+    action = forms.ChoiceField(
+        label=_("What"), choices=[("", _("All actions")), *AuditAction.choices], required=False
+    )
+    person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Who"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Everyone")
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        person.queryset = people  # type: ignore[attr-defined]
+        person.label_from_instance = lambda user: user.get_full_name() or user.email or user.get_username()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> AuditFilter:
+        self.is_valid()
+        data = self.cleaned_data
+        return AuditFilter(
+            action=data.get("action") or "",
+            actor=data.get("person"),
+            start=data.get("start"),
+            end=data.get("end"),
+            query=(data.get("q") or "").strip(),
+        )

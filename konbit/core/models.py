@@ -186,7 +186,21 @@ class AuditAction(models.TextChoices):
     RESTORE = "restore", _("restored")
     PURGE = "purge", _("deleted for good")
     SIGN_IN = "sign_in", _("signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("failed to sign in")
+    LOCKED_OUT = "locked_out", _("was locked out")
     EXPORT = "export", _("exported")
+    DOWNLOAD = "download", _("downloaded")
+
+
+# What changed the programme's data. The overview's "recent changes" shows these to the whole team;
+# who signed in, exported or downloaded is for owners only (the audit trail, decision 7).
+CHANGE_ACTIONS = (
+    AuditAction.CREATE,
+    AuditAction.UPDATE,
+    AuditAction.DELETE,
+    AuditAction.RESTORE,
+    AuditAction.PURGE,
+)
 
 
 class AuditEvent(models.Model):
@@ -212,6 +226,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    @property
+    def record_kind(self) -> str:
+        """The kind of record changed ("organisation"), or "" for a sign-in or an export."""
+        model = self.content_type.model_class() if self.content_type is not None else None
+        return str(model._meta.verbose_name) if model is not None else ""
 
 
 class ApiToken(models.Model):

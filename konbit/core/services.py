@@ -299,6 +299,51 @@ def user_create(*, email: str, password: str, first_name: str = "", last_name: s
     )
 
 
+# --- the audit trail of sign-ins, exports and downloads (decision 7) ---------------------------
+
+
+@transaction.atomic
+def sign_in_record(*, user: User, action: AuditAction = AuditAction.SIGN_IN) -> None:
+    """A sign-in (or a failed one) goes to the trail of every programme the user belongs to, so each
+    owner sees that a member signed in and nothing of what the member does elsewhere. Someone with no
+    programme gets one row without a programme, for site administrators."""
+    program_ids = list(Membership.objects.filter(user=user).values_list("program_id", flat=True))
+    audit.record_for_programs(program_ids=program_ids or [None], actor=user, action=action)
+
+
+@transaction.atomic
+def sign_in_failed_record(*, username: str, locked_out: bool) -> None:
+    """A wrong password for an existing account, or the attempt that locked it (django-axes). Names
+    that match no account leave no row: they tell an owner nothing and would let anyone fill the
+    trail."""
+    user = User.objects.filter(username__iexact=username.strip()).first() if username.strip() else None
+    if user is not None:
+        sign_in_record(user=user, action=AuditAction.LOCKED_OUT if locked_out else AuditAction.SIGN_IN_FAILED)
+
+
+def export_record(*, access: Access, by: User, what: str) -> None:
+    """Data that left Konbit (a file or a print view): who and what, in the programme's trail."""
+    audit.record(program=access.program, actor=by, action=AuditAction.EXPORT, object_repr=what)
+
+
+def download_record(*, access: Access, by: User, what: str) -> None:
+    """A file someone opened (measurement evidence). Not tied to the record itself, so the record's
+    history, which the whole team sees, does not show who looked at it."""
+    audit.record(program=access.program, actor=by, action=AuditAction.DOWNLOAD, object_repr=what)
+
+
+@transaction.atomic
+def backup_record(*, program_slugs: list[str]) -> None:
+    """`konbit backup` wrote these programmes to a file (run on the server: no person to name)."""
+    program_ids = Program.objects.filter(slug__in=program_slugs).values_list("pk", flat=True)
+    audit.record_for_programs(
+        program_ids=list(program_ids),
+        actor=None,
+        action=AuditAction.EXPORT,
+        object_repr="backup file (konbit backup)",
+    )
+
+
 # --- API tokens ---------------------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("p/<slug:program>/trash/empty/", views.trash_empty, name="trash_empty"),
     path("p/<slug:program>/trash/<str:model>/<int:pk>/restore/", views.trash_restore, name="trash_restore"),
     path("p/<slug:program>/audit/", views.audit_trail, name="audit_trail"),
+    path("p/<slug:program>/audit/export.<str:fmt>", views.audit_export, name="audit_export"),
     path("p/<slug:program>/jobs/", views.job_list, name="job_list"),
     path("p/<slug:program>/jobs/<int:pk>/", views.job_detail, name="job_detail"),
 ]

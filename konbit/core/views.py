@@ -2,30 +2,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.helpers import get_failure_limit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, selectors, services
+from konbit.partners.io import exporters
+
+from . import selectors, services
 from .access import access_for, acting_user, program_view
 from .forms import (
     AcceptInvitationForm,
     ApiTokenForm,
+    AuditFilterForm,
     InvitationForm,
     MemberRoleForm,
     ProgramCreateForm,
     ProgramForm,
     rebase_form,
 )
-from .models import ApiToken, AuditAction, Phase
+from .htmx import wants_fragment
+from .models import CHANGE_ACTIONS, ApiToken, AuditEvent, Phase
 from .roles import Action
 
 
@@ -37,8 +44,21 @@ class KonbitLoginView(LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit.record(program=None, actor=form.get_user(), action=AuditAction.SIGN_IN, object_repr="")
+        services.sign_in_record(user=form.get_user())
         return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # Failed attempts as django-axes counts them (per username and address): it puts the count on
+        # the request, and `axes_locked_out` once the count reaches the limit. Attempts past the limit
+        # (while locked; axes still counts them to extend the cool-off) leave no row, so hammering a
+        # locked account cannot flood the trail: at most `limit` rows per address and cool-off.
+        failures = getattr(self.request, "axes_failures_since_start", None)
+        if failures is not None and failures <= get_failure_limit(self.request, None):
+            services.sign_in_failed_record(
+                username=str(form.data.get("username", "")),
+                locked_out=bool(getattr(self.request, "axes_locked_out", False)),
+            )
+        return super().form_invalid(form)
 
 
 @program_view(Action.JOB_VIEW)
@@ -100,9 +120,8 @@ def program_home(request: HttpRequest, program: str) -> HttpResponse:
         context["warning_count"] = partnership_list(access=access, warning="any").count()
         context["my_followups"] = followup_list(access=access, owner_id=access.user_id, state="open").count()
     if access.can(Action.HISTORY_VIEW):
-        context["recent_changes"] = selectors.audit_list(access=access).exclude(action=AuditAction.SIGN_IN)[
-            :8
-        ]
+        # Changes only: who signed in or took data out is for owners (the audit trail).
+        context["recent_changes"] = selectors.audit_list(access=access).filter(action__in=CHANGE_ACTIONS)[:8]
     return render(request, "core/program_home.html", context)
 
 
@@ -263,6 +282,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
         services.invitation_accept(invitation=invitation, user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        services.sign_in_record(user=user)
         return redirect("program_home", program=invitation.program.slug)
     return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": form})
 
@@ -304,11 +324,82 @@ def trash_empty(request: HttpRequest, program: str) -> HttpResponse:
     return redirect("trash", program=access.program.slug)
 
 
+AUDIT_PAGE_SIZE = 50
+
+
 @program_view(Action.AUDIT_VIEW)
 def audit_trail(request: HttpRequest, program: str) -> HttpResponse:
+    """Who signed in, who took data out and every change, with filters; htmx swaps the rows only."""
     access = access_for(request)
-    page = Paginator(selectors.audit_list(access=access), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page})
+    form = AuditFilterForm(request.GET, people=selectors.audit_people(access=access))
+    filters = form.filters()
+    page = selectors.audit_page(
+        access=access,
+        filters=filters,
+        before=request.GET.get("before", ""),
+        after=request.GET.get("after", ""),
+        size=AUDIT_PAGE_SIZE,
+    )
+    template = "core/_audit_rows.html" if wants_fragment(request) else "core/audit.html"
+    return render(request, template, {"form": form, "page": page, "filters": filters})
+
+
+@require_GET
+@program_view(Action.AUDIT_VIEW)
+def audit_export(request: HttpRequest, program: str, fmt: str) -> HttpResponse:
+    """The trail with the filter on screen (every page of it), as CSV or XLSX, formula cells
+    neutralised like every export; the export itself goes into the trail."""
+    if fmt not in exporters.FORMATS:
+        raise Http404
+    access = access_for(request)
+    filters = AuditFilterForm(request.GET, people=selectors.audit_people(access=access)).filters()
+    sheet = _audit_sheet(selectors.audit_list(access=access, filters=filters))
+    filename = f"{access.program.slug}-audit-trail.{fmt}"
+    what = f"{filename} ({len(sheet.rows)} rows)"
+    if filters.active:
+        what = f"{filename} ({len(sheet.rows)} rows; {filters.describe()})"
+    services.export_record(access=access, by=acting_user(request), what=what)
+    return exporters.file_response(sheets=[sheet], fmt=fmt, filename=filename)
+
+
+def _audit_sheet(events: QuerySet[AuditEvent]) -> exporters.Sheet:
+    rows: list[list[exporters.Cell]] = []
+    for event in events.iterator(chunk_size=2000):
+        actor = event.actor
+        changes = "; ".join(
+            f"{field}: {_plain(pair[0])} → {_plain(pair[1])}"
+            for field, pair in event.changes.items()
+            if isinstance(pair, list) and len(pair) == 2
+        )
+        rows.append(
+            [
+                timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+                (actor.get_full_name() if actor else "") or "",
+                actor.email if actor else "",
+                str(event.get_action_display()),
+                event.record_kind,
+                event.object_repr,
+                changes,
+            ]
+        )
+    headers = [
+        _("when"),
+        _("person"),
+        _("email"),
+        _("action"),
+        _("kind of record"),
+        _("record"),
+        _("changes"),
+    ]
+    return exporters.Sheet("audit trail", headers, rows)
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 @login_required

@@ -19,7 +19,7 @@ from konbit.core.forms import rebase_form
 from konbit.core.htmx import wants_fragment
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
-from konbit.core.services import ConflictError
+from konbit.core.services import ConflictError, download_record
 
 from .. import charts, progress, selectors, services
 from ..forms import (
@@ -302,6 +302,11 @@ def measurement_evidence(request: HttpRequest, program: str, pk: int) -> FileRes
         handle = measurement.evidence.open("rb")
     except OSError:
         raise Http404 from None
+    download_record(
+        access=access,
+        by=acting_user(request),
+        what=f"{measurement.evidence_name} (evidence of {measurement})",
+    )
     response = FileResponse(handle, as_attachment=True, filename=measurement.evidence_name)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.roles import Action
+from konbit.core.services import export_record
 from konbit.partners.io.services import data_export_record
 
 from ..forms import PeriodForm
@@ -73,8 +74,14 @@ def report(request: HttpRequest, program: str) -> HttpResponse:
 @require_GET
 @program_view(Action.REPORT_VIEW)
 def report_print(request: HttpRequest, program: str) -> HttpResponse:
-    """The same report on a page of its own (no navigation), laid out for A4 by report.css."""
-    return render(request, "learning/report_print.html", _context(request))
+    """The same report on a page of its own (no navigation), laid out for A4 by report.css. Printing
+    takes the report out of Konbit like a download, so opening this page is recorded as an export."""
+    access = access_for(request)
+    context = _context(request)
+    start, end = context["start"].isoformat(), context["end"].isoformat()
+    what = f"{access.program.slug}-report-{start}-{end} (print view)"
+    export_record(access=access, by=acting_user(request), what=what)
+    return render(request, "learning/report_print.html", context)
 
 
 @require_GET

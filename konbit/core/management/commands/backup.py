@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from konbit.core.backup import BackupError, backup_write
+from konbit.core.services import backup_record
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             if target == "-":
                 summary = backup_write(sys.stdout.buffer, program_slugs=options["program"])
                 sys.stdout.buffer.flush()
+                backup_record(program_slugs=summary.programs)
                 return
             path = Path(target)
             # Written beside the target, then moved over it: a failed backup never leaves half a file.
@@ -44,6 +46,8 @@ class Command(BaseCommand):
             except BaseException:
                 Path(partial).unlink(missing_ok=True)
                 raise
+            # Each programme in the file gets a line in its audit trail (once the file is complete).
+            backup_record(program_slugs=summary.programs)
         except BackupError as error:
             raise CommandError(str(error)) from error
         except OSError as error:
