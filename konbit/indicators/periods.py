@@ -20,7 +20,13 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 def parse_period(label: str) -> tuple[datetime.date, datetime.date] | None:
     """(start, end) of a calendar period label, or None when the label is not one we know."""
-    text = label.strip()
+    try:
+        return _parse_period(label.strip())
+    except ValueError:  # year 0 ("0000-Q1") has no dates
+        return None
+
+
+def _parse_period(text: str) -> tuple[datetime.date, datetime.date] | None:
     if match := _QUARTER.fullmatch(text):
         year, quarter = int(match.group(1)), int(match.group(2))
     elif match := _QUARTER_FIRST.fullmatch(text):

@@ -33,6 +33,8 @@ from konbit.partners.io.importers import (
     DATE_HELP,
     ERROR,
     EXISTING,
+    FIRST_YEAR,
+    LAST_YEAR,
     NEW,
     REPEATED,
     Column,
@@ -296,6 +298,13 @@ def _validate_measurements(
         start = reader.date("period start")
         end = reader.date("period end")
         parsed = parse_period(label) if label else None
+        if parsed and not FIRST_YEAR <= parsed[1].year <= LAST_YEAR:
+            reader.error(
+                "period",
+                _("%(value)s is not a period between %(first)s and %(last)s")
+                % {"value": label, "first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+            parsed = None
         if parsed and not cells.get("period end"):
             end = parsed[1]
         if parsed and not cells.get("period start"):

@@ -237,7 +237,7 @@ def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
         model=Map,
         program=access.program,
         by=by,
-        data={"name": name or gmap.name or _("Imported map"), "extra": gmap.extra},
+        data={"name": (name or gmap.name or _("Imported map"))[:200], "extra": gmap.extra},
     )
     now = timezone.now()
     common = {
@@ -252,13 +252,20 @@ def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
         {p for e in gmap.elements for p in e.perspectives}
         | {c.perspective for c in gmap.connections if c.perspective}
     )
-    perspectives = {
-        name: Perspective.objects.create(name=name, kind=PerspectiveKind.OTHER, is_private=False, **common)
-        for name in perspective_names
-    }
+    # Text longer than its column is cut, as labels are below; names that become equal when cut are one
+    # perspective. A key too long for its column is replaced, since a cut one could clash with another.
+    perspectives: dict[str, Perspective] = {}
+    by_short_name: dict[str, Perspective] = {}
+    for perspective_name in perspective_names:
+        short = perspective_name[:200]
+        if short not in by_short_name:
+            by_short_name[short] = Perspective.objects.create(
+                name=short, kind=PerspectiveKind.OTHER, is_private=False, **common
+            )
+        perspectives[perspective_name] = by_short_name[short]
     elements = [
         Element(
-            key=e.id or new_key(),
+            key=e.id if e.id and len(e.id) <= 100 else new_key(),
             label=e.label[:300],
             kind=e.kind if e.kind in {"actor", "factor"} else "actor",
             type=e.type[:100],
@@ -273,24 +280,24 @@ def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
         for e in gmap.elements
     ]
     Element.objects.bulk_create(elements, batch_size=2000)
-    by_key = {e.key: e for e in elements}
+    by_id = {e.id: element for e, element in zip(gmap.elements, elements, strict=True)}
     through = Element.perspectives.through
     links = [
-        through(element_id=by_key[e.id].pk, perspective_id=perspectives[p].pk)
+        through(element_id=by_id[e.id].pk, perspective_id=perspectives[p].pk)
         for e in gmap.elements
         for p in e.perspectives
         if p in perspectives
     ]
     connections = []
     for c in gmap.connections:
-        if c.source not in by_key or c.target not in by_key:
+        if c.source not in by_id or c.target not in by_id:
             continue
         perspective = perspectives.get(c.perspective) if c.perspective else None
         connections.append(
             Connection(
-                key=c.id or new_key(),
-                source=by_key[c.source],
-                target=by_key[c.target],
+                key=c.id if c.id and len(c.id) <= 100 else new_key(),
+                source=by_id[c.source],
+                target=by_id[c.target],
                 type=c.type[:30],
                 direction=c.direction if c.direction in graph.DIRECTIONS else graph.DIRECTED,
                 sign=c.sign if c.sign in graph.SIGNS else graph.NO_SIGN,
@@ -303,8 +310,8 @@ def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
             )
         )
         if perspective is not None:
-            links.append(through(element_id=by_key[c.source].pk, perspective_id=perspective.pk))
-            links.append(through(element_id=by_key[c.target].pk, perspective_id=perspective.pk))
+            links.append(through(element_id=by_id[c.source].pk, perspective_id=perspective.pk))
+            links.append(through(element_id=by_id[c.target].pk, perspective_id=perspective.pk))
     Connection.objects.bulk_create(connections, batch_size=2000)
     through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
     audit.record(

@@ -20,8 +20,10 @@ For reading, ``json`` and ``csv`` choose by content: a JSON whose items carry ``
 backup, otherwise a blueprint; a CSV with a ``perspective`` column is a perspectives CSV, otherwise a
 Kumu connections (or elements) table.
 
-A file that cannot be read as a whole raises `FormatError` (too large, not UTF-8, not the format, a zip
-bomb, XML with a DTD); everything else is reported row by row and the rest is still read.
+A file that cannot be read as a whole raises `FormatError` (too large, not UTF-8 or holding NUL bytes, not
+the format, a zip bomb, XML with a DTD, JSON with NaN, Infinity or text no database can store); everything
+else is reported row by row and the rest is still read. Numbers no JSON field can hold (INF in XML, 1e400
+in a workbook) are kept as text, never as infinite floats.
 """
 
 from __future__ import annotations

@@ -86,13 +86,22 @@ def decode_text(data: bytes | str) -> str:
         return data
     check_size(len(data))
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise FormatError(
             f"The file is not valid UTF-8 text (first bad byte on line {line}). "
             "Save it as UTF-8 (in Excel: 'CSV UTF-8') and try again."
         ) from None
+    # No text format holds NUL bytes, and PostgreSQL cannot store them; they mostly come from a UTF-16
+    # file without a byte-order mark, which decodes as "UTF-8" with a NUL after every letter.
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise FormatError(
+            f"The file is not valid UTF-8 text (a NUL byte on line {line}; UTF-16 files look like this). "
+            "Save it as UTF-8 (in Excel: 'CSV UTF-8') and try again."
+        )
+    return text
 
 
 # What zipfile raises on damaged archives (bad CRC, truncated data, unknown compression…).
@@ -235,9 +244,12 @@ def unique_id(base: str, taken: set[str]) -> str:
 
 
 def plain_value(value: Any) -> Any:
-    """A cell value as something JSON can hold (dates as ISO text)."""
+    """A cell value as something JSON can hold (dates as ISO text; "inf" and "nan", which a workbook
+    can hold but JSON and the database cannot, as text)."""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     return value
 
 
@@ -257,16 +269,16 @@ def parse_float(value: Any) -> float | None:
     """A finite number from a cell ("0,5" accepted, as French Excel writes it); None when not a number."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().replace(",", ".")
-        if not text:
-            return None
-        try:
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        else:
+            text = str(value).strip().replace(",", ".")
+            if not text:
+                return None
             number = float(text)
-        except ValueError:
-            return None
+    except (ValueError, OverflowError):  # OverflowError: an integer too large for a float
+        return None
     return number if math.isfinite(number) else None
 
 

@@ -20,6 +20,7 @@ from konbit.maps.graph import DIRECTED, MUTUAL, NO_SIGN, UNDIRECTED, GConnection
 from .base import (
     FormatError,
     Problem,
+    parse_float,
     unique_id,
 )
 from .xmlbase import (
@@ -112,12 +113,13 @@ def read_gexf(data: bytes | str) -> tuple[GMap, list[Problem]]:
             taken.add(node_id)
             element = GElement(id=node_id, label=(node.get("label") or "").strip() or node_id)
             for position in children(node, "position"):
-                try:
-                    element.position = (float(position.get("x", "")), float(position.get("y", "")))
-                except ValueError:
+                x, y = parse_float(position.get("x")), parse_float(position.get("y"))  # finite, or None
+                if x is None or y is None:
                     problems.append(
                         Problem(row, "viz:position", f"node {node_id!r}: position is not a number")
                     )
+                else:
+                    element.position = (x, y)
             for attr_name, value in values(node, "node", row).items():
                 apply_value(element, attr_name, value, row, problems)
             gmap.elements.append(element)

@@ -20,6 +20,7 @@ from konbit.maps.graph import DIRECTED, MUTUAL, UNDIRECTED, GConnection, GElemen
 from .base import (
     FormatError,
     Problem,
+    parse_float,
 )
 from .xmlbase import (
     EDGE_FIELDS,
@@ -142,10 +143,11 @@ def _read_node_values(
 ) -> None:
     x = y = None
     for name, value in node_values.items():
-        if name.casefold() == "x" and isinstance(value, int | float) and not isinstance(value, bool):
-            x = float(value)
-        elif name.casefold() == "y" and isinstance(value, int | float) and not isinstance(value, bool):
-            y = float(value)
+        number = None if isinstance(value, bool | str) else parse_float(value)  # finite, or None
+        if name.casefold() == "x" and number is not None:
+            x = number
+        elif name.casefold() == "y" and number is not None:
+            y = number
         else:
             apply_value(element, name, value, row, problems)
     if x is not None and y is not None:

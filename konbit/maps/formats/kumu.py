@@ -7,6 +7,8 @@ connections). The formats themselves are in kumu_blueprint and kumu_backup.
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 from konbit.maps.graph import NO_SIGN, GConnection, GElement
@@ -33,17 +35,76 @@ EXTRA_ORPHANS = "kumu:orphan_connections"
 EXTRA_KONBIT = "konbit:extra"
 KUMU_PREFIX = "kumu:"
 
+# Python's int() refuses more than 4,300 digits, with a message meant for programmers; no map needs
+# numbers anywhere near this long.
+MAX_INTEGER_DIGITS = 1000
+# A \u escape of NUL or of a surrogate (half of a pair, or a whole pair): only a file that holds one
+# needs its text searched for what no page or database can store.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
 
 def parse_json(data: bytes | str) -> Any:
     text = decode_text(data)
     try:
-        return json.loads(text)
+        document = json.loads(
+            text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int
+        )
     except json.JSONDecodeError as exc:
         raise FormatError(
             f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
         ) from None
     except RecursionError:
         raise FormatError("The JSON file is nested too deeply to be a map.") from None
+    except ValueError as exc:  # NaN, Infinity, a number too large (from the hooks below)
+        raise FormatError(f"The file is not valid JSON ({exc}).") from None
+    if _SUSPECT_ESCAPE.search(text) and _has_unstorable_text(document):
+        raise FormatError(
+            "The file holds text that cannot be stored: a NUL character (\\u0000) or half of a "
+            "surrogate pair (such as \\ud800 alone). Remove it and try again."
+        )
+    return document
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"a number has more than {MAX_INTEGER_DIGITS} digits")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return number
+
+
+def _has_unstorable_text(document: Any) -> bool:
+    """Whether any key or text in the document holds NUL or a lone surrogate (which neither UTF-8 nor
+    PostgreSQL can hold). Iterative: the document may be nested as deeply as the JSON parser allows."""
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item or _is_not_utf8(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _is_not_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def is_backup(document: Any) -> bool:

@@ -26,6 +26,7 @@ from .base import (
     FormatError,
     Problem,
     normalise_direction,
+    parse_float,
     unique_id,
 )
 from .kumu import (
@@ -318,7 +319,9 @@ def _put_positions(view: dict[str, Any], gmap: GMap) -> None:
 
 
 def _is_number(value: Any) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A number usable as a coordinate: not a boolean, and finite as a float (a JSON integer of
+    hundreds of digits is a number too, but float() of it overflows)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and parse_float(value) is not None
 
 
 def _view_element(element_id: str, position: tuple[float, float] | None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ entities); ElementTree is only used to *write* XML, which is safe.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 from xml.etree import ElementTree as ET  # only to build and write XML; parsing goes through defusedxml
@@ -27,6 +28,7 @@ from .base import (
     join_tags,
     normalise_direction,
     normalise_sign,
+    parse_float,
     split_tags,
 )
 
@@ -89,7 +91,10 @@ def convert(value: str, xml_type: str) -> Any:
     if kind in ("int", "integer", "long", "short", "byte"):
         return int(value.strip())
     if kind in ("float", "double"):
-        return float(value.strip())
+        number = float(value.strip())
+        if not math.isfinite(number):  # XML Schema allows INF and NaN; JSON and the database do not
+            raise ValueError(value)
+        return number
     if kind == "boolean":
         text = value.strip().casefold()
         if text in ("true", "1"):
@@ -151,11 +156,12 @@ def apply_value(
         else:
             target.sign = sign
     elif key in ("weight", "strength"):
-        try:
-            target.strength = float(text)
-        except ValueError:
+        strength = parse_float(text)
+        if strength is None:
             target.attributes[name] = value
             problems.append(Problem(row, name, f"edge: {name} {text!r} is not a number; kept as a field"))
+        else:
+            target.strength = strength
     else:
         target.attributes[name] = value
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -57,7 +58,8 @@ def map_import(request: HttpRequest, program: str) -> HttpResponse:
                 stored.write_bytes(data)
                 request.session[f"map-import-{token}"] = {
                     "filename": upload.name,
-                    "name": form.cleaned_data["name"] or gmap.name or Path(upload.name).stem,
+                    # A file's own name may be longer than a map's: the prefilled field must pass.
+                    "name": (form.cleaned_data["name"] or gmap.name or Path(upload.name).stem)[:200],
                 }
                 return render(
                     request,
@@ -94,9 +96,12 @@ def map_import_commit(request: HttpRequest, program: str, token: str) -> HttpRes
             request, _("The file has problems: fix them, or confirm that the rows named are left out.")
         )
         return redirect("map_import", program=access.program.slug)
-    map = services.map_import(
-        access=access, by=user, gmap=gmap, name=request.POST.get("name") or meta["name"]
-    )
+    try:  # the name typed on the preview gets the same checks as on the upload form
+        name = MapImportForm.base_fields["name"].clean(request.POST.get("name", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("map_import", program=access.program.slug)
+    map = services.map_import(access=access, by=user, gmap=gmap, name=name or meta["name"])
     stored.unlink(missing_ok=True)
     del request.session[f"map-import-{token}"]
     messages.success(

@@ -203,6 +203,11 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 
 
+# Dates outside these years are typing mistakes (0024 for 2024, 01/01/0001 from an empty Excel date),
+# and the engagement score's monthly series cannot reach back to year 1.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def parse_date(text: str) -> datetime.date | None:
     """YYYY-MM-DD or DD/MM/YYYY (Excel dates arrive as YYYY-MM-DD from the reader)."""
     if match := _ISO_DATE.fullmatch(text):
@@ -280,6 +285,13 @@ class _RowReader:
         parsed = parse_date(value)
         if parsed is None:
             self.error(column, _("bad date “%(value)s” (use YYYY-MM-DD or DD/MM/YYYY)") % {"value": value})
+        elif not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            self.error(
+                column,
+                _("%(value)s is not a date between %(first)s and %(last)s")
+                % {"value": value, "first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+            return None
         return parsed
 
     def integer(self, column: str, *, minimum: int, maximum: int) -> int | None:
@@ -289,12 +301,13 @@ class _RowReader:
         if not _INTEGER.fullmatch(value):
             self.error(column, _("“%(value)s” is not a whole number") % {"value": value})
             return None
-        number = int(value)
-        if not minimum <= number <= maximum:
+        # Python refuses to convert thousands of digits; far fewer are already out of range.
+        number = int(value) if len(value) <= 30 else None
+        if number is None or not minimum <= number <= maximum:
             self.error(
                 column,
                 _("%(value)s is not between %(min)s and %(max)s")
-                % {"value": number, "min": minimum, "max": maximum},
+                % {"value": value if number is None else number, "min": minimum, "max": maximum},
             )
             return None
         return number

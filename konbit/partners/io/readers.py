@@ -111,22 +111,34 @@ def _table(records: Iterable[Iterable[object]]) -> Table:
 
 
 def _read_csv(data: bytes) -> Table:
+    not_utf8 = _(
+        "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” "
+        "(or as an Excel .xlsx file) and upload it again."
+    )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ReadError(
-            _(
-                "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” "
-                "(or as an Excel .xlsx file) and upload it again."
-            )
-        ) from None
+        raise ReadError(not_utf8) from None
+    # No text file holds NUL characters (and PostgreSQL cannot store them): UTF-16 without a
+    # byte-order mark decodes as "UTF-8" with a NUL after every letter.
+    if "\x00" in text:
+        raise ReadError(not_utf8)
     first_line = text.split("\n", 1)[0]
     # Spreadsheets set to French and other languages save CSV with semicolons: take the separator
     # the header row uses most.
     delimiter = max([",", ";", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return _table(reader)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ReadError(
+                _(
+                    "Line %(line)s holds a cell of more than %(max)s characters. "
+                    "Shorten it and upload the file again."
+                )
+                % {"line": reader.line_num, "max": f"{csv.field_size_limit():,}"}
+            ) from None
         raise ReadError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
 
 
