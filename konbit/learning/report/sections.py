@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from konbit.partners.models import (
     Attendance,
     EngagementScore,
     Interaction,
+    Participation,
     Partnership,
     Segment,
 )
@@ -77,19 +78,31 @@ def partners_section(*, access: Access, start: datetime.date, end: datetime.date
     interactions = Interaction.objects.filter(
         program=access.program, occurred_on__gte=start, occurred_on__lte=end
     )
-    counts = interactions.aggregate(
-        all=Count("pk"),
-        events=Count("pk", filter=Q(kind__in=EVENT_KINDS)),
-        one_to_one=Count("pk", filter=Q(kind__in=ONE_TO_ONE_KINDS)),
-    )
-    top = (
-        interactions.annotate(
-            attended=Count("participations", filter=Q(participations__status=Attendance.ATTENDED))
+    # Counted by kind (read from the date-and-kind index alone), then summed.
+    by_kind = dict(interactions.values_list("kind").annotate(n=Count("pk")).order_by())
+    counts = {
+        "all": sum(by_kind.values()),
+        "events": sum(n for kind, n in by_kind.items() if kind in EVENT_KINDS),
+        "one_to_one": sum(n for kind, n in by_kind.items() if kind in ONE_TO_ONE_KINDS),
+    }
+    # The ten best-attended: grouped from the attendance rows of the period, then the ten read.
+    attended = dict(
+        Participation.objects.filter(
+            program=access.program,
+            status=Attendance.ATTENDED,
+            interaction__deleted_at__isnull=True,
+            interaction__occurred_on__gte=start,
+            interaction__occurred_on__lte=end,
         )
-        .filter(attended__gt=0)
-        .order_by("-attended", "-occurred_on", "pk")[:10]
+        .values_list("interaction_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "-interaction__occurred_on", "interaction_id")[:10]
     )
-    top_rows = [[i.occurred_on.isoformat(), str(i), i.get_kind_display(), i.attended] for i in top]
+    top = sorted(
+        interactions.filter(pk__in=list(attended)),
+        key=lambda i: (-attended[i.pk], -i.occurred_on.toordinal(), i.pk),
+    )
+    top_rows = [[i.occurred_on.isoformat(), str(i), i.get_kind_display(), attended[i.pk]] for i in top]
     new_partners = partnerships.filter(since__gte=start, since__lte=end).count()
     chart_list = []
     if segment_rows:
