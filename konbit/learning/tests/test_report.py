@@ -154,3 +154,36 @@ def test_demo_report_carries_every_pillar_and_the_indicator_table_in_docx_and_xl
     )
     cells = {str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row}
     assert "Indicators against targets" in cells and str(indicator) in cells
+
+
+def test_best_attended_interactions_are_ranked_by_partners_attending_in_the_period(world: World) -> None:
+    from konbit.learning.report.sections import partners_section
+
+    access = staff_access(world)
+    both = [world.partner_org, world.other_org_a]
+
+    def log(kind: str, days_ago: int, organizations: list, title: str):  # type: ignore[no-untyped-def]
+        return partner_services.interaction_log(
+            access=access,
+            by=world.facilitator,
+            data={"kind": kind, "title": title, "occurred_on": TODAY - datetime.timedelta(days=days_ago)},
+            organizations=organizations,
+        )
+
+    log(InteractionKind.VISIT, 10, [world.partner_org], "Small visit")
+    log(InteractionKind.VISIT, 12, both, "Joint visit")
+    log(InteractionKind.ROUND_TABLE, 5, both, "Invited only")  # invitations, nobody marked as attending
+    gone = log(InteractionKind.VISIT, 3, both, "Deleted visit")
+    partner_services.interaction_delete(interaction=gone, by=world.facilitator)
+    log(InteractionKind.VISIT, 800, both, "Long ago")  # outside the period
+
+    section = partners_section(access=access, start=TODAY - datetime.timedelta(days=365), end=TODAY)
+    table = next(
+        t for t in section["tables"] if t["title"] == "Interactions with the most partners attending"
+    )
+    assert [(row[1], row[3]) for row in table["rows"]] == [("Joint visit", 2), ("Small visit", 1)]
+    figures = dict(section["figures"])
+    # In the period and not deleted: two visits and the round table (one-to-one: the two visits).
+    assert figures["Interactions in the period"] == 3
+    assert figures["One-to-one conversations, calls and visits"] == 2
+    assert figures["Round tables, workshops and trainings"] == 1
