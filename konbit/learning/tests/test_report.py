@@ -162,7 +162,7 @@ def test_best_attended_interactions_are_ranked_by_partners_attending_in_the_peri
     access = staff_access(world)
     both = [world.partner_org, world.other_org_a]
 
-    def log(kind: str, days_ago: int, organizations: list, title: str):  # type: ignore[no-untyped-def]
+    def log(kind: str, days_ago: int, organizations: list, title: str):
         return partner_services.interaction_log(
             access=access,
             by=world.facilitator,
