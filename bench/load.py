@@ -43,7 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"
 BIN = Path(sys.executable).parent
 TIMEOUT = 30.0  # seconds, per request
-THINK = (0.2, 1.0)  # seconds between a user's actions
+# Seconds a user waits between two actions (reading the page, typing), drawn uniformly; locust's examples
+# use the same 1–5 s. `--think 0.2,1` turns the users into a stress test that saturates the server.
+THINK = (1.0, 5.0)
 TARGET_P95_MS = 300.0
 PASSWORD = "konbit-demo"  # noqa: S105 (the public demo login)
 LOGINS = ["owner", "facilitator", "facilitator2", "mel"]
@@ -266,7 +268,15 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def report(results: Results, *, users: int, seconds: float, workers: int, database: str) -> str:
+def report(
+    results: Results,
+    *,
+    users: int,
+    seconds: float,
+    workers: int,
+    database: str,
+    think: tuple[float, float] = THINK,
+) -> str:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
     ).stdout.strip()
@@ -275,7 +285,8 @@ def report(results: Results, *, users: int, seconds: float, workers: int, databa
         f"{'PostgreSQL' if database.startswith('postgres') else 'SQLite'})",
         "",
         f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC · commit {commit or 'unknown'} · "
-        f"{os.cpu_count()} cores · server and simulated users on the same machine",
+        f"{os.cpu_count()} cores · server and simulated users on the same machine · think time "
+        f"{think[0]:g}–{think[1]:g} s between a user's actions",
         "",
         "| requests | count | per second | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---|---|---|---|---|---|",
@@ -311,7 +322,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/konbit_load")
+    parser.add_argument(
+        "--think", default=",".join(str(t) for t in THINK), help="think time range in seconds, e.g. 1,5"
+    )
     args = parser.parse_args(argv)
+    think = tuple(float(t) for t in args.think.split(","))
     OUT.mkdir(exist_ok=True)
     static_root = tempfile.mkdtemp(prefix="konbit-load-static-")
     env = _env(args.database, static_root)
@@ -357,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             user.sign_in()
             while time.monotonic() < stop:
                 user.step(results)
-                time.sleep(user.rng.uniform(*THINK))
+                time.sleep(user.rng.uniform(think[0], think[-1]))
 
         started = time.monotonic()
         threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(args.users)]
@@ -368,7 +383,12 @@ def main(argv: list[str] | None = None) -> int:
             thread.join(timeout=args.seconds + 2 * TIMEOUT)
         elapsed = time.monotonic() - started
         text = report(
-            results, users=args.users, seconds=elapsed, workers=args.workers, database=args.database
+            results,
+            users=args.users,
+            seconds=elapsed,
+            workers=args.workers,
+            database=args.database,
+            think=(think[0], think[-1]),
         )
         (OUT / "load.md").write_text(text)
         print(text)

@@ -509,11 +509,17 @@ def engagement_settings_update(
     return changes
 
 
+@transaction.atomic
 def engagement_refresh(
     *, program: Program, partnership_ids: Iterable[int] | None = None, today: datetime.date | None = None
 ) -> int:
     """Recompute monthly scores, last contact and warnings of some (or all) partnerships of a programme.
-    Returns how many partnerships were refreshed."""
+    Returns how many partnerships were refreshed.
+
+    The partnerships' rows are locked (in id order) for the refresh: two requests refreshing the same
+    partner at once — two conversations logged in the same second — take turns instead of both deleting
+    the old scores and both inserting new ones (a unique-constraint error for the second, on PostgreSQL).
+    """
     today = today or timezone.localdate()
     settings_row = engagement_settings_for(program)
     params = params_for(settings_row)
@@ -523,7 +529,11 @@ def engagement_refresh(
         if not ids:
             return 0
         qs = qs.filter(pk__in=ids)
-    partnerships = list(qs.only("pk", "organization_id", "since", "created_at", "segment"))
+    partnerships = list(
+        qs.select_for_update(of=("self",))
+        .order_by("pk")
+        .only("pk", "organization_id", "since", "created_at", "segment")
+    )
     activities = load_activities(program=program, partnerships=partnerships, everyone=partnership_ids is None)
     scores: list[EngagementScore] = []
     for partnership in partnerships:
