@@ -86,6 +86,7 @@ class Sample:
     kind: str
     ms: float
     ok: bool
+    path: str = ""
 
 
 @dataclass
@@ -94,9 +95,9 @@ class Results:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, kind: str, ms: float, ok: bool, error: str = "") -> None:
+    def add(self, kind: str, ms: float, ok: bool, error: str = "", path: str = "") -> None:
         with self.lock:
-            self.samples.append(Sample(kind, ms, ok))
+            self.samples.append(Sample(kind, ms, ok, path))
             if not ok:
                 self.errors[f"{kind}: {error}"] += 1
 
@@ -150,10 +151,10 @@ class User:
         try:
             status, text = self.request(method, path, **kwargs)  # type: ignore[arg-type]
         except (http.client.HTTPException, OSError) as error:
-            results.add(kind, (time.perf_counter() - start) * 1000, False, type(error).__name__)
+            results.add(kind, (time.perf_counter() - start) * 1000, False, type(error).__name__, path)
             return ""
         ok = status == expect if expect else 200 <= status < 400
-        results.add(kind, (time.perf_counter() - start) * 1000, ok, str(status))
+        results.add(kind, (time.perf_counter() - start) * 1000, ok, str(status), path)
         return text
 
     def sign_in(self) -> None:
@@ -303,6 +304,17 @@ def report(
             f"{statistics.median(ms):.0f} | {_percentile(ms, 0.95):.0f} | {_percentile(ms, 0.99):.0f} "
             f"| {errors} |"
         )
+    by_path: dict[str, list[float]] = defaultdict(list)
+    for sample in results.samples:
+        # Ids and query strings vary; the address's shape is what is worth naming.
+        by_path[re.sub(r"/\d+/", "/{id}/", sample.path.split("?")[0])].append(sample.ms)
+    slowest = sorted(by_path.items(), key=lambda item: -_percentile(item[1], 0.95))[:6]
+    lines += ["", "Slowest addresses (p95):", ""]
+    lines += [
+        f"- `{path}`: p50 {statistics.median(ms):.0f} ms, p95 {_percentile(ms, 0.95):.0f} ms "
+        f"({len(ms)} requests)"
+        for path, ms in slowest
+    ]
     every = [s.ms for s in results.samples]
     met = every and _percentile(every, 0.95) <= TARGET_P95_MS and not results.errors
     lines += [
@@ -363,6 +375,13 @@ def main(argv: list[str] | None = None) -> int:
                 break
             except OSError:
                 time.sleep(0.3)
+        # Warm-up, not measured: every gunicorn worker loads its templates and URL patterns on its first
+        # requests (seconds each), which would otherwise be counted as the first users' waits.
+        warm = User(port, LOGINS[0], tokens[LOGINS[0]], targets, seed=-1)
+        warm.sign_in()
+        for _ in range(args.workers * 2):
+            for path in targets["pages"]:
+                warm.request("GET", path)
         results = Results()
         stop = time.monotonic() + args.seconds
 

@@ -582,5 +582,11 @@ def _months_back(month: datetime.date, n: int) -> datetime.date:
 def engagement_ensure_current(*, program: Program, today: datetime.date | None = None) -> None:
     """Warnings depend on today's date ("no conversation for 60 days"): refresh once a day."""
     today = today or timezone.localdate()
-    if engagement_settings_for(program).computed_on != today:
-        engagement_refresh(program=program, today=today)
+    if engagement_settings_for(program).computed_on == today:
+        return
+    with transaction.atomic():
+        # The first requests of the day arrive together: the first takes the settings row's lock and
+        # refreshes; the others wait for it, then find the day done instead of refreshing again.
+        locked = EngagementSettings.objects.select_for_update().get(program=program)
+        if locked.computed_on != today:
+            engagement_refresh(program=program, today=today)
