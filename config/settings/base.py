@@ -115,7 +115,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background jobs (konbit/core/tasks.py). "database": a queue in the database, run by `konbit worker`
+# Background jobs (konbit/core/tasks.py). "database": a queue in the database, run by `konbit db_worker`
 # (`make run` starts one); "immediate": run inside the request that asks (no worker; the user waits).
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
