@@ -65,10 +65,11 @@ class ScaleContext:
 
 
 def _builders() -> list[tuple[str, Callable[[Program, ScaleSpec, ScaleContext], None]]]:
+    from konbit.indicators.scale import build_scale as build_indicators
     from konbit.maps.scale import build_scale as build_maps
     from konbit.partners.scale import build_scale as build_partners
 
-    return [("partners", build_partners), ("maps", build_maps)]
+    return [("partners", build_partners), ("maps", build_maps), ("indicators", build_indicators)]
 
 
 def _users(program: Program, ctx: ScaleContext) -> None:

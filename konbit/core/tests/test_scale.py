@@ -8,6 +8,7 @@ import pytest
 from conftest import client_for
 from konbit.core.models import Program
 from konbit.core.scale import ScaleSpec, build_scale
+from konbit.indicators.models import Indicator, Measurement
 from konbit.maps.models import Connection, Element
 from konbit.partners.models import (
     FollowUp,
@@ -33,6 +34,8 @@ def test_scale_programme_has_exactly_the_promised_volumes() -> None:
         "support_entries": SupportEntry.objects.filter(program=program).count(),
         "elements": Element.objects.filter(program=program).count(),
         "connections": Connection.objects.filter(program=program).count(),
+        "indicators": Indicator.objects.filter(program=program).count(),
+        "measurements": Measurement.objects.filter(program=program).count(),
     }
     assert counts == {
         "organizations": 60,
@@ -43,6 +46,8 @@ def test_scale_programme_has_exactly_the_promised_volumes() -> None:
         "support_entries": 50,
         "elements": 120,
         "connections": 400,
+        "indicators": 2,
+        "measurements": 2 * 36,
     }
     # Scores were computed, and the map's partner elements are the partner organisations.
     assert Partnership.objects.filter(program=program, score__isnull=False).count() == 20
@@ -57,6 +62,11 @@ def test_scale_programme_has_exactly_the_promised_volumes() -> None:
     owner = program.memberships.get(role="owner").user
     page = client_for(owner).get(f"/p/{program.slug}/partners/{busiest.pk}/").content.decode()
     assert busiest.organization.name in page and "Engagement" in page
+    # Indicators carry their computed progress, and their page opens with the 36 monthly readings.
+    indicator = Indicator.objects.filter(program=program).order_by("pk").first()
+    assert indicator is not None and indicator.progress is not None
+    page = client_for(owner).get(f"/p/{program.slug}/change/indicators/{indicator.pk}/").content.decode()
+    assert indicator.name in page and "2026-10" in page
 
 
 @pytest.mark.django_db
