@@ -258,3 +258,18 @@ def test_the_comparison_is_cached_per_map_version_and_follows_changes(world: Wor
     api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     body = api.get(f"/api/v1/programs/alpha/maps/{map.pk}/comparison", {"perspective": [team.pk]}).json()
     assert body["perspectives"] == ["Team"] and len(body["connections"]) == 1
+
+
+def test_the_comparison_page_shows_the_first_rows_and_says_how_many_there_are(
+    world: World, monkeypatch: Any
+) -> None:
+    from konbit.maps.views import common
+
+    monkeypatch.setitem(common.PAGE_ROWS, "connections", 1)
+    map, team, _other = make_map(world)
+    page = client_for(world.facilitator).get(f"/p/alpha/maps/{map.pk}/compare/").content.decode()
+    assert "The first 1 of 2 are shown" in page
+    # The API gives the whole comparison.
+    _token, raw = api_token_create(user=world.mel, name="script")
+    body = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(f"/api/v1/programs/alpha/maps/{map.pk}/comparison")
+    assert len(body.json()["connections"]) == 2

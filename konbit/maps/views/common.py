@@ -79,31 +79,64 @@ def analysis_or_job(
     return None, job
 
 
+# The comparison page shows the first rows of each list (a 10,000-element map with six perspectives has
+# tens of thousands of connections); its cached copy keeps only those, with each list's full length.
+PAGE_ROWS = {
+    "connections": 300,
+    "consensus": 300,
+    "blind_spots": 200,
+    "disagreements": 300,
+    "direction_disagreements": 300,
+}
+
+
+def _page_copy(result: dict[str, Any]) -> dict[str, Any]:
+    page = {**result, "elements": {}, "counts": {name: len(result[name]) for name in PAGE_ROWS}}
+    for name, rows in PAGE_ROWS.items():
+        page[name] = result[name][:rows]
+    return page
+
+
+def _named(result: dict[str, Any]) -> set[str]:
+    return {row[end] for name in PAGE_ROWS for row in result[name] for end in ("from", "to")}
+
+
 def comparison_for(
-    *, access: Access, map: Map, perspectives: list[Any], chosen: list[int], threshold: float
+    *,
+    access: Access,
+    map: Map,
+    perspectives: list[Any],
+    chosen: list[int],
+    threshold: float,
+    for_page: bool = False,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The comparison of the chosen perspectives (analysis.compare) and the labels of the elements it
     names, cached per map version, set of perspectives and threshold like the analysis (6 perspectives
-    on a 10,000-element map take seconds to compare)."""
+    on a 10,000-element map take seconds to compare). ``for_page``: the page's copy, each list cut to
+    PAGE_ROWS with its full length under "counts"."""
     import hashlib
 
     from ..analysis import compare
 
     ids = ",".join(str(pk) for pk in sorted(chosen))
-    key = f"compare|{ids}|{threshold:.3f}"
-    if len(key) > 150:  # many perspectives: a digest keeps the key within its column
-        key = "compare|" + hashlib.sha256(key.encode()).hexdigest()
-    cached = selectors.cached_analysis(map=map, perspective_key=key)
+    key = f"{ids}|{threshold:.3f}"
+    if len(key) > 140:  # many perspectives: a digest keeps the key within its column
+        key = hashlib.sha256(key.encode()).hexdigest()
+    full_key, page_key = f"compare|{key}", f"compare-page|{key}"
+    cached = selectors.cached_analysis(map=map, perspective_key=page_key if for_page else full_key)
     if cached is not None:
         return cached.result["comparison"], cached.result["labels"]
     gmap = selectors.to_gmap(access=access, map=map, perspective_ids=chosen)
     names = [p.name for p in perspectives if p.pk in chosen]
     result = compare([c for c in gmap.connections if c.perspective], names, threshold=threshold)
-    named = {e for c in result["connections"] for e in (c["from"], c["to"])}
-    named |= {d["from"] for d in result["direction_disagreements"]}
-    named |= {d["to"] for d in result["direction_disagreements"]}
-    labels = {e.id: e.label for e in gmap.elements if e.id in named}
-    services.analysis_store(
-        program=access.program, map=map, perspective_key=key, result={"comparison": result, "labels": labels}
-    )
-    return result, labels
+    page = _page_copy(result)
+    labels = {e.id: e.label for e in gmap.elements}
+    stored = {}
+    for copy, copy_key in ((result, full_key), (page, page_key)):
+        named = _named(copy)
+        stored[copy_key] = {"comparison": copy, "labels": {k: v for k, v in labels.items() if k in named}}
+        services.analysis_store(
+            program=access.program, map=map, perspective_key=copy_key, result=stored[copy_key]
+        )
+    chosen_copy = stored[page_key if for_page else full_key]
+    return chosen_copy["comparison"], chosen_copy["labels"]

@@ -87,7 +87,7 @@ def map_compare(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     except ValueError:
         threshold = 0.5
     result, labels = comparison_for(
-        access=access, map=map, perspectives=perspectives, chosen=chosen, threshold=threshold
+        access=access, map=map, perspectives=perspectives, chosen=chosen, threshold=threshold, for_page=True
     )
     alignment = result.get("alignment", {})
     heat = [
