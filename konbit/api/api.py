@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from konbit.core.api import router as core_router
 from konbit.indicators.api import router as indicators_router
@@ -12,6 +15,19 @@ from konbit.results.api import router as results_router
 
 from .auth import NotFound, TokenAuth
 
+
+class ObjectParser(Parser):
+    """Every request body of this API is a JSON object. Ninja reads any other JSON value as an object
+    whose attributes are the value's methods: a POST of the bare string "seed fair" made a lesson titled
+    "Seed Fair" (str.title). Anything else is a 400, like a body that is not JSON at all."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
+
+
 api = NinjaAPI(
     title="Konbit API",
     version="1",
@@ -21,6 +37,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api_v1",
     docs_url=None,  # the interactive docs page needs inline scripts, which our CSP forbids
+    parser=ObjectParser(),
 )
 
 

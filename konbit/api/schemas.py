@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Schema, Status
+from pydantic import Field, create_model
 
 from .auth import NotFound
 
@@ -34,7 +35,7 @@ def responses(ok: object, *, not_found: bool = True) -> dict[int, object]:
 
 def body_responses(ok: object, *, status: int = 200) -> dict[int, object]:
     """`responses(...)` of an operation that reads a JSON body: its success status (200 or 201),
-    and 400 for a body that is not JSON at all."""
+    and 400 for a body that is not a JSON object (not JSON at all, or a bare string, number or list)."""
     declared = responses(ok)
     declared[status] = declared.pop(200)
     declared[400] = ErrorOut
@@ -49,6 +50,22 @@ def page_of(qs: Any, page: Any) -> tuple[int, list[Any], int | None]:
 
 
 T = TypeVar("T")
+S = TypeVar("S", bound=Schema)
+
+
+def conflict_of(out: type[S]) -> type[S]:
+    """The 409 schema of a PATCH whose `version` is stale: the record as stored now, whose `version` is
+    the one to send next, plus `sent_version`, the one the request carried."""
+    return create_model(
+        f"{out.__name__}Conflict",
+        __base__=out,
+        sent_version=(int, Field(description="The stale version the request carried.")),
+    )
+
+
+def conflict(stored: Schema, *, sent_version: int) -> Status[dict[str, Any]]:
+    """409: someone saved in between. Both versions are in the body, with what is stored now."""
+    return Status(409, {**dict(stored), "sent_version": sent_version})
 
 
 def selected(getter: Callable[..., T], **kwargs: Any) -> T:

@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from konbit.api.auth import ProgramAuth, program_access
-from konbit.api.schemas import body_responses, invalid, page_of, responses, selected, unprocessable
+from konbit.api.schemas import (
+    body_responses,
+    conflict,
+    conflict_of,
+    invalid,
+    page_of,
+    responses,
+    selected,
+    unprocessable,
+)
 from konbit.core.access import Access, acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
@@ -161,7 +170,7 @@ def create_indicator(request: HttpRequest, slug: str, payload: IndicatorIn) -> S
 @router.patch(
     "/{slug}/indicators/{pk}",
     auth=ProgramAuth(Action.INDICATOR_CHANGE),
-    response={**body_responses(IndicatorOut), 409: IndicatorOut},
+    response={**body_responses(IndicatorOut), 409: conflict_of(IndicatorOut)},
     summary="Change an indicator (409 with the stored record when `version` is stale)",
 )
 def update_indicator(request: HttpRequest, slug: str, pk: Id, payload: IndicatorPatch) -> Status[Any]:
@@ -178,7 +187,7 @@ def update_indicator(request: HttpRequest, slug: str, pk: Id, payload: Indicator
             expected_version=payload.version,
         )
     except ConflictError:
-        return Status(409, _indicator_out(_indicator(access, pk)))
+        return conflict(_indicator_out(_indicator(access, pk)), sent_version=payload.version)
     except ValidationError as exc:
         return invalid(exc)
     return Status(200, _indicator_out(_indicator(access, pk)))

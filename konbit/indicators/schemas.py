@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from konbit.api.schemas import Paged
 from konbit.core.api import PageParams
-from konbit.partners.schemas import NO_NUL, BodyId, Date, Id, Version
+from konbit.partners.schemas import NO_NUL, WEBSITE, BodyId, Date, Id, Version
 
 from .models import Aggregation, BenchmarkStatus, Direction, IndicatorType, Status, TargetMode
 
@@ -25,23 +25,41 @@ Text60 = Annotated[
 Text300 = Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\x00]*[^\x00\s][^\x00]*$")]
 LongText = Annotated[str, StringConstraints(max_length=20_000, pattern=NO_NUL)]
-Link = Annotated[str, StringConstraints(max_length=500, pattern=r"^(https?://[^\s\x00]+)?$")]
+# What the model's URLField accepts (a looser pattern promised "https://7", which it refuses).
+Link = Annotated[str, StringConstraints(max_length=500, pattern=WEBSITE)]
+
+
+NUMBER_LIMIT = Decimal("999999999999")
+STORED_PLACES = Decimal("0.0001")  # the models' DecimalField(max_digits=16, decimal_places=4)
 
 
 def _json_number(value: object) -> object:
-    """A JSON number (not "12" or true, which pydantic would also take), kept exact as a Decimal."""
+    """A JSON number (not "12" or true, which pydantic would also take), as a Decimal rounded to the four
+    decimal places that are stored: the schema accepts any number in range, and a fifth decimal was a
+    422 from the model's digit check (found by tests/test_api_fuzz.py)."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValueError("Use a number.")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("Use a finite number.")
-    return Decimal(str(value))
+    number = Decimal(str(value))
+    # Out of range stays as it is, for the range check to refuse (quantize would overflow).
+    if abs(number) <= NUMBER_LIMIT and number != number.quantize(STORED_PLACES, rounding=ROUND_HALF_UP):
+        return number.quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
+    return number
 
 
 Number = Annotated[
     Decimal,
     BeforeValidator(_json_number),
-    Field(ge=Decimal("-999999999999"), le=Decimal("999999999999")),
-    WithJsonSchema({"type": "number", "minimum": -999999999999, "maximum": 999999999999}),
+    Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "minimum": -999999999999,
+            "maximum": 999999999999,
+            "description": "Rounded to four decimal places.",
+        }
+    ),
 ]
 
 

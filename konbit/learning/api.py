@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from konbit.api.auth import NotFound, ProgramAuth, program_access
-from konbit.api.schemas import body_responses, invalid, page_of, responses, unprocessable
+from konbit.api.schemas import (
+    body_responses,
+    conflict,
+    conflict_of,
+    invalid,
+    page_of,
+    responses,
+    unprocessable,
+)
 from konbit.core.access import Access, acting_user
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
@@ -140,7 +148,7 @@ def create_lesson(request: HttpRequest, slug: str, payload: LessonIn) -> Status[
 @router.patch(
     "/{slug}/lessons/{pk}",
     auth=ProgramAuth(Action.LESSON_CHANGE),
-    response={**body_responses(LessonOut), 409: LessonOut},
+    response={**body_responses(LessonOut), 409: conflict_of(LessonOut)},
     summary="Change a lesson (409 with the stored lesson when `version` is stale)",
 )
 def update_lesson(request: HttpRequest, slug: str, pk: Id, payload: LessonPatch) -> Status[Any]:
@@ -159,7 +167,7 @@ def update_lesson(request: HttpRequest, slug: str, pk: Id, payload: LessonPatch)
             expected_version=payload.version,
         )
     except ConflictError:
-        return Status(409, _lesson_out(_lesson(access, pk)))
+        return conflict(_lesson_out(_lesson(access, pk)), sent_version=payload.version)
     except ValidationError as exc:
         return invalid(exc)
     return Status(200, _lesson_out(_lesson(access, pk)))

@@ -10,10 +10,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
+from konbit.core import audit
 from konbit.core.access import Access
+from konbit.core.models import AuditAction
 from konbit.core.services import tenant_record_create, tenant_record_delete, tenant_record_update
 
 from . import schedule, search
@@ -88,10 +90,27 @@ def lesson_update(
     changes = tenant_record_update(
         instance=lesson, by=by, data=_lesson_data(data, current=lesson), expected_version=expected_version
     )
-    if organizations is not None:
-        lesson.organizations.set(list(organizations))
-    if interventions is not None:
-        lesson.interventions.set(list(interventions))
+    # tenant_record_update holds the row lock until this transaction ends, so the links below are
+    # changed by the one writer whose version matched.
+    links: dict[str, list[Any]] = {}
+    for name, chosen in (("organizations", organizations), ("interventions", interventions)):
+        if chosen is None:
+            continue
+        related = getattr(lesson, name)
+        current, rows = list(related.all()), list(chosen)
+        if {r.pk for r in current} != {r.pk for r in rows}:
+            related.set(rows)
+            links[name] = [", ".join(sorted(str(r) for r in found)) for found in (current, rows)]
+    if links:
+        if not changes:  # new links alone still make a new version: a stale writer must get a conflict
+            Lesson.all_objects.filter(pk=lesson.pk).update(
+                version=F("version") + 1, updated_at=timezone.now(), updated_by=by
+            )
+            lesson.refresh_from_db(fields=["version", "updated_at", "updated_by"])
+        audit.record(
+            program=lesson.program, actor=by, action=AuditAction.UPDATE, instance=lesson, changes=links
+        )
+        changes = {**changes, **links}
     search.index_lessons([lesson])
     return changes
 

@@ -21,7 +21,16 @@ from ninja import Query, Router, Status
 
 from konbit.api.auth import ProgramAuth
 from konbit.api.auth import program_access as _access
-from konbit.api.schemas import body_responses, invalid, page_of, responses, selected, unprocessable
+from konbit.api.schemas import (
+    body_responses,
+    conflict,
+    conflict_of,
+    invalid,
+    page_of,
+    responses,
+    selected,
+    unprocessable,
+)
 from konbit.core.access import Access, acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
@@ -131,7 +140,7 @@ def create_organization(request: HttpRequest, slug: str, payload: OrganizationIn
 @router.patch(
     "/{slug}/organizations/{pk}",
     auth=ProgramAuth(Action.ORGANIZATION_CHANGE),
-    response={**body_responses(OrganizationOut), 409: OrganizationOut},
+    response={**body_responses(OrganizationOut), 409: conflict_of(OrganizationOut)},
     summary="Change an organisation (409 with the stored record when `version` is stale)",
 )
 def update_organization(request: HttpRequest, slug: str, pk: Id, payload: OrganizationPatch) -> Status[Any]:
@@ -146,9 +155,8 @@ def update_organization(request: HttpRequest, slug: str, pk: Id, payload: Organi
             organization=organization, by=acting_user(request), data=data, expected_version=payload.version
         )
     except ConflictError:  # someone saved in between: answer with what is stored now
-        return Status(
-            409, _organization_out(selected(selectors.organization_get, access=access, pk=pk), access)
-        )
+        stored = selected(selectors.organization_get, access=access, pk=pk)
+        return conflict(_organization_out(stored, access), sent_version=payload.version)
     except ValidationError as exc:
         return invalid(exc)
     return Status(200, _organization_out(organization, access))

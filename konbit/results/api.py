@@ -5,24 +5,35 @@ with `ProgramAuth`; reads go through selectors.py and writes through services.py
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from konbit.api.auth import ProgramAuth
 from konbit.api.auth import program_access as _access
-from konbit.api.schemas import Paged, body_responses, invalid, page_of, responses, selected
+from konbit.api.schemas import (
+    Paged,
+    body_responses,
+    conflict,
+    conflict_of,
+    invalid,
+    page_of,
+    responses,
+    selected,
+)
 from konbit.core.access import acting_user
 from konbit.core.api import PageParams
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
 from konbit.partners import selectors as partner_selectors
 from konbit.partners.models import Organization
-from konbit.partners.schemas import BodyId, Date, Id, Version
+from konbit.partners.schemas import WEBSITE, BodyId, Date, Id, Version
 
 from . import selectors, services
 from .models import AaerEntry, Intervention
@@ -42,7 +53,44 @@ LeverName = Literal["lead_firm", "rules", "supporting_function", "other"]
 Status_ = Literal["planned", "active", "paused", "completed", "dropped"]
 IntensityName = Literal["", "low", "medium", "high"]
 StageName = Literal["adopt", "adapt", "expand", "respond"]
-Amount = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
+MAX_AMOUNT = Decimal("999999999999.99")
+AMOUNT_TEXT = re.compile(r"\d{1,12}(\.\d{1,2})?")
+CENT = Decimal("0.01")
+
+
+def _amount(value: object) -> object:
+    """Money as the schema states it: a JSON number, rounded to the cent (what is stored), or a decimal
+    string such as "1500.50". Pydantic alone took any decimal text ("1e3", " 5") and refused a number
+    with a third decimal, while the published schema promised the opposite (tests/test_api_fuzz.py)."""
+    if isinstance(value, bool):
+        raise ValueError("Use a number.")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("Use a finite number.")
+        amount = Decimal(str(value))
+        # Out of range stays as it is, for the range check to refuse (quantize would overflow).
+        if 0 <= amount <= MAX_AMOUNT and amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+            return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+        return amount
+    if isinstance(value, str) and not AMOUNT_TEXT.fullmatch(value):
+        raise ValueError("Use a number, or text such as 1500.50.")
+    return value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    Field(ge=0, le=MAX_AMOUNT, max_digits=14, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 999999999999.99},
+                {"type": "string", "pattern": f"^{AMOUNT_TEXT.pattern}$"},
+            ],
+            "description": "In the programme's currency; a number is rounded to the cent.",
+        }
+    ),
+]
 
 
 class InterventionOut(Schema):
@@ -121,7 +169,8 @@ class AaerIn(Schema):
     stage: StageName
     observed_on: Date
     evidence: Evidence
-    link: Annotated[str, StringConstraints(max_length=200, pattern=r"^(https?://[^\s\x00]+)?$")] = ""
+    # What the model's URLField accepts (a looser pattern promised "https://7", which it refuses).
+    link: Annotated[str, StringConstraints(max_length=200, pattern=WEBSITE)] = ""
 
 
 class CriterionOut(Schema):
@@ -223,7 +272,7 @@ def create_intervention(request: HttpRequest, slug: str, payload: InterventionIn
 @router.patch(
     "/{slug}/interventions/{pk}",
     auth=ProgramAuth(Action.INTERVENTION_CHANGE),
-    response={**body_responses(InterventionOut), 409: InterventionOut},
+    response={**body_responses(InterventionOut), 409: conflict_of(InterventionOut)},
     summary="Change an intervention (409 with the stored record when `version` is stale)",
 )
 def update_intervention(request: HttpRequest, slug: str, pk: Id, payload: InterventionPatch) -> Status[Any]:
@@ -245,7 +294,9 @@ def update_intervention(request: HttpRequest, slug: str, pk: Id, payload: Interv
             expected_version=payload.version,
         )
     except ConflictError:
-        return Status(409, _out(selected(selectors.intervention_get, access=access, pk=pk)))
+        return conflict(
+            _out(selected(selectors.intervention_get, access=access, pk=pk)), sent_version=payload.version
+        )
     except ValidationError as exc:
         return invalid(exc)
     return Status(200, _out(selected(selectors.intervention_get, access=access, pk=pk)))
