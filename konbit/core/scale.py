@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from .demo import DEMO_PASSWORD, DEMO_USERS, demo_email
 from .models import Membership, Phase, Program
@@ -102,6 +103,11 @@ def build_scale(spec: ScaleSpec, *, seed: int = 7, log: Callable[[str], None] = 
         builder(program, spec, ctx)
         ctx.timings[name] = time.perf_counter() - started
         log(f"  {name}: {ctx.timings[name]:.1f} s")
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner, as autovacuum would gather in time: without them PostgreSQL
+        # takes million-row tables for empty ones and picks nested loops that run for minutes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     partner_org = ctx.data.get("partner_organization")
     if partner_org is not None:
         Membership.objects.create(
