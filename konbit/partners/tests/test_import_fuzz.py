@@ -40,6 +40,7 @@ from konbit.partners.models import (
     Partnership,
     SegmentChange,
 )
+from konbit.partners.tests.test_import_export import xlsx_file
 
 START = "/p/alpha/partners/data/import/"
 KINDS = [ORGANIZATIONS, PARTNERSHIPS, INTERACTIONS]
@@ -162,16 +163,6 @@ def csv_file(rows: Sequence[Sequence[object]]) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode("utf-8")
-
-
-def xlsx_file(rows: Sequence[Sequence[object]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def with_cells(workbook: bytes, prefix: bytes = b"", **cells: str) -> bytes:
