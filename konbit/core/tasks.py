@@ -19,9 +19,11 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .models import Job, JobStatus
+from .access import Access
+from .models import Job, JobStatus, Membership
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,21 @@ def job_runner(func: Runner) -> Runner:
     """Registers a runner under its dotted path, which becomes the job's `kind`."""
     _RUNNERS[f"{func.__module__}.{func.__qualname__}"] = func
     return func
+
+
+def requester_access(job: Job) -> Access:
+    """The rights a job runs with: its requester's as they are now (a partner user: its own rows only).
+    Fails the job when the requester has left the programme since asking."""
+    membership = (
+        Membership.objects.filter(program=job.program, user_id=job.requested_by_id)
+        .select_related("user", "organization")
+        .first()
+        if job.requested_by_id is not None
+        else None
+    )
+    if membership is None:
+        raise JobError(_("The person who asked for this is no longer a member of the programme."))
+    return Access(program=job.program, membership=membership)
 
 
 def kind_of(func: Runner) -> str:

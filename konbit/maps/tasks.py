@@ -8,25 +8,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from konbit.core.access import Access
-from konbit.core.models import Job, Membership
-from konbit.core.tasks import JobError, Progress, job_runner
+from konbit.core.models import Job
+from konbit.core.tasks import JobError, Progress, job_runner, requester_access
 
 from . import selectors, services
 from .analysis import metrics
 from .analysis.build import build
 from .views.common import analysis_for, analysis_scope
-
-
-def _access(job: Job) -> Access:
-    """The job runs with the rights its requester has now (a partner user: its own perspectives)."""
-    membership = (
-        Membership.objects.filter(program=job.program, user_id=job.requested_by_id).first()
-        if job.requested_by_id is not None
-        else None
-    )
-    if membership is None:
-        raise JobError("The person who asked for this is no longer a member of the programme.")
-    return Access(program=job.program, membership=membership)
 
 
 def _result_url(access: Access, map: Any, perspective_ids: list[int] | None) -> str:
@@ -41,7 +29,7 @@ def map_analysis(job: Job, progress: Progress) -> dict[str, Any]:
 
     params: {"map": pk, "perspectives": [pk, …] or None, "version": the map version asked about}.
     """
-    access = _access(job)
+    access = requester_access(job)
     map = selectors.map_get(access=access, pk=job.params["map"])
     perspective_ids, _key = analysis_scope(
         access=access, map=map, perspective_ids=job.params.get("perspectives")
@@ -59,7 +47,7 @@ def exact_betweenness(job: Job, progress: Progress) -> dict[str, Any]:
     version) is computed first if it is not there yet; then betweenness from every element, with
     progress after each of ~100 slices of sources.
     """
-    access = _access(job)
+    access = requester_access(job)
     map = selectors.map_get(access=access, pk=job.params["map"])
     version = map.content_version
     perspective_ids, key = analysis_scope(

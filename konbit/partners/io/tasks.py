@@ -9,25 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from konbit.core.access import Access
-from konbit.core.models import Job, Membership
+from konbit.core.models import Job
 from konbit.core.roles import Action
-from konbit.core.tasks import JobError, Progress, job_runner
+from konbit.core.tasks import JobError, Progress, job_runner, requester_access
 
 from . import importers, services, store
 
 
 def _access(job: Job) -> Access:
-    """The import runs with the rights its requester has now."""
-    membership = (
-        Membership.objects.filter(program=job.program, user_id=job.requested_by_id)
-        .select_related("user")
-        .first()
-        if job.requested_by_id is not None
-        else None
-    )
-    if membership is None:
-        raise JobError(_("The person who asked for this is no longer a member of the programme."))
-    access = Access(program=job.program, membership=membership)
+    """The import runs with the rights its requester has now, which must still include importing."""
+    access = requester_access(job)
     if not access.can(Action.DATA_IMPORT):
         raise JobError(_("The person who asked for this may no longer import data."))
     return access
