@@ -409,3 +409,36 @@ def engaged_partner_organizations(*, access: Access) -> QuerySet[Organization]:
             "organization_id"
         ),
     )
+
+
+def interactions_by_kind(*, access: Access, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """How many live interactions of each kind fall in the period (read from the date-and-kind index)."""
+    rows = (
+        Interaction.objects.filter(program=access.program, occurred_on__gte=start, occurred_on__lte=end)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def best_attended(
+    *, access: Access, start: datetime.date, end: datetime.date, limit: int = 10
+) -> list[tuple[Interaction, int]]:
+    """The period's interactions with the most partners marked as attending, most first (then the latest,
+    then by id): grouped from the attendance rows, then only those interactions read."""
+    attended = dict(
+        Participation.objects.filter(
+            program=access.program,
+            status=Attendance.ATTENDED,
+            interaction__deleted_at__isnull=True,
+            interaction__occurred_on__gte=start,
+            interaction__occurred_on__lte=end,
+        )
+        .values_list("interaction_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "-interaction__occurred_on", "interaction_id")[:limit]
+    )
+    found = Interaction.objects.filter(program=access.program, pk__in=list(attended))
+    ranked = sorted(found, key=lambda i: (-attended[i.pk], -i.occurred_on.toordinal(), i.pk))
+    return [(interaction, attended[interaction.pk]) for interaction in ranked]

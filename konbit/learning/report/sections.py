@@ -13,13 +13,11 @@ from django.utils.translation import gettext as _
 from konbit.core.access import Access
 from konbit.maps import selectors as map_selectors
 from konbit.maps.models import Perspective, Snapshot
+from konbit.partners import selectors as partner_selectors
 from konbit.partners.models import (
     EVENT_KINDS,
     ONE_TO_ONE_KINDS,
-    Attendance,
     EngagementScore,
-    Interaction,
-    Participation,
     Partnership,
     Segment,
 )
@@ -75,34 +73,16 @@ def partners_section(*, access: Access, start: datetime.date, end: datetime.date
         [p.organization.name, p.get_segment_display(), ", ".join(labels.get(c, c) for c in p.warnings)]
         for p in warned
     ]
-    interactions = Interaction.objects.filter(
-        program=access.program, occurred_on__gte=start, occurred_on__lte=end
-    )
-    # Counted by kind (read from the date-and-kind index alone), then summed.
-    by_kind = dict(interactions.values_list("kind").annotate(n=Count("pk")).order_by())
+    by_kind = partner_selectors.interactions_by_kind(access=access, start=start, end=end)
     counts = {
         "all": sum(by_kind.values()),
         "events": sum(n for kind, n in by_kind.items() if kind in EVENT_KINDS),
         "one_to_one": sum(n for kind, n in by_kind.items() if kind in ONE_TO_ONE_KINDS),
     }
-    # The ten best-attended: grouped from the attendance rows of the period, then the ten read.
-    attended = dict(
-        Participation.objects.filter(
-            program=access.program,
-            status=Attendance.ATTENDED,
-            interaction__deleted_at__isnull=True,
-            interaction__occurred_on__gte=start,
-            interaction__occurred_on__lte=end,
-        )
-        .values_list("interaction_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "-interaction__occurred_on", "interaction_id")[:10]
-    )
-    top = sorted(
-        interactions.filter(pk__in=list(attended)),
-        key=lambda i: (-attended[i.pk], -i.occurred_on.toordinal(), i.pk),
-    )
-    top_rows = [[i.occurred_on.isoformat(), str(i), i.get_kind_display(), attended[i.pk]] for i in top]
+    top_rows = [
+        [i.occurred_on.isoformat(), str(i), i.get_kind_display(), attended]
+        for i, attended in partner_selectors.best_attended(access=access, start=start, end=end)
+    ]
     new_partners = partnerships.filter(since__gte=start, since__lte=end).count()
     chart_list = []
     if segment_rows:
