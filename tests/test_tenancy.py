@@ -7,14 +7,12 @@ or this test fails; a view under /p/<program>/ that forgets to declare its actio
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator
 from importlib import import_module
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, get_resolver
 
 from conftest import World, client_for
 from konbit.api.api import api
@@ -23,6 +21,7 @@ from konbit.core.models import Invitation, Job, Membership
 from konbit.core.roles import Role, can
 from konbit.core.services import api_token_create, tenant_record_delete
 from tests.factories import OrganizationFactory
+from tests.urlwalk import fill, program_routes, walk
 
 # Pages that are not about one programme, with why they are safe to reach without a membership.
 USER_LEVEL_URLS = {
@@ -47,29 +46,8 @@ A_SECRETS = ["Alpha Secret Processor", "confidential-alpha-note", "facilitator@a
 A_NAME = "Alpha Market Systems"
 
 
-def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
-        else:
-            yield prefix + str(entry.pattern), entry
-
-
 # Apps that create their own rows for the walk in konbit/<app>/tests/tenancy.py.
 APPS_WITH_ROWS = ["results", "indicators", "learning"]
-
-PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
-
-
-def fill(route: str, values: dict[str, list[str]]) -> list[str]:
-    names = [m.group("name") for m in PARAM.finditer(route)]
-    urls = []
-    for combo in itertools.product(*(values[n] for n in names)):
-        url = route
-        for value in combo:
-            url = PARAM.sub(value, url, count=1)
-        urls.append("/" + url)
-    return urls
 
 
 @pytest.fixture(autouse=True)
@@ -200,7 +178,7 @@ def _programme_a_partner_rows(world: World) -> set[str]:
 def program_patterns(shard: int | None = None) -> list[tuple[str, URLPattern]]:
     """Every URL pattern under /p/<program>/; with `shard`, one of SHARDS equal slices of them (the walks
     below are split so that pytest-xdist runs the slices on every worker at once)."""
-    patterns = [(route, p) for route, p in walk(get_resolver().url_patterns) if "<slug:program>" in route]
+    patterns = program_routes()
     return patterns if shard is None else patterns[shard::SHARDS]
 
 

@@ -11,6 +11,7 @@ from konbit.partners.models import Organization
 from .models import AuditAction, Program
 from .roles import Role
 from .selectors import AuditFilter
+from .widgets import DateInput
 
 
 class VersionedForm(forms.ModelForm[Any]):
@@ -45,8 +46,8 @@ class ProgramForm(VersionedForm):
         model = Program
         fields = ["name", "country", "sector", "phase", "description", "start_date", "end_date"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -56,8 +57,8 @@ class ProgramCreateForm(forms.ModelForm[Program]):
         model = Program
         fields = ["name", "slug", "country", "sector", "phase", "start_date", "end_date"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
         }
         help_texts = {"slug": _("Letters, digits and hyphens; it appears in every address of the programme.")}
 
@@ -128,8 +129,8 @@ class AuditFilterForm(forms.Form):
     person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Who"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Everyone")
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

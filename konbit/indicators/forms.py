@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from konbit.core.forms import VersionedForm
+from konbit.core.widgets import DateInput
 
 from .models import (
     BenchmarkStatus,
@@ -18,7 +19,7 @@ from .models import (
 )
 from .periods import parse_period
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def evidence_max_bytes() -> int:

@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from konbit.core.forms import VersionedForm
 from konbit.core.models import Phase
+from konbit.core.widgets import DateInput
 from konbit.partners.models import Organization
 from konbit.results.models import Intervention
 
 from .models import Communication, CommunicationSending, Lesson
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 M2M_FIELDS = ("organizations", "interventions")
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from konbit.core.forms import VersionedForm
+from konbit.core.widgets import DateInput
 
 from .models import Connection, ConnectionType, Direction, Element, Map, Perspective
 
@@ -111,4 +112,4 @@ class MapImportForm(forms.Form):
 
 class SnapshotForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    taken_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    taken_on = forms.DateField(label=_("Date"), widget=DateInput())

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from konbit.core.forms import VersionedForm
+from konbit.core.widgets import DateInput
 
 from .models import (
     Agreement,
@@ -30,7 +31,7 @@ from .models import (
     ValueGained,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class OrganizationForm(VersionedForm):

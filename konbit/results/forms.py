@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from konbit.core.forms import VersionedForm
+from konbit.core.widgets import DateInput
 from konbit.partners.models import Organization, OrganizationType
 
 from .models import (
@@ -23,7 +24,7 @@ from .models import (
     Stage,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class PlaybookForm(VersionedForm):

@@ -79,6 +79,13 @@ def playbook_materialise(*, program: Program, phase: str, by: User) -> PhasePlay
     return playbook
 
 
+def _is_default_playbook(phase: str, data: dict[str, Any], lines: list[str]) -> bool:
+    defaults = DEFAULTS[phase]
+    shipped = {"why": str(defaults.why), "know": str(defaults.know), "tools": str(defaults.tools)}
+    same_text = all((data.get(key) or "").strip() == text.strip() for key, text in shipped.items())
+    return same_text and lines == [str(text).strip()[:300] for text in defaults.checklist]
+
+
 @transaction.atomic
 def checklist_tick(*, access: Access, phase: str, item: str, done: bool, by: User) -> ChecklistItem:
     """Tick (or un-tick) one item. `item` is an item's id, or `d<n>` for the n-th default item of a
@@ -115,11 +122,14 @@ def playbook_update(
     item (and whether and by whom it was ticked); a removed line's item goes to the trash; a new or
     reworded line is a new, unticked item."""
     existed = PhasePlaybook.objects.filter(program=access.program, phase=phase).exists()
+    lines = [line.strip()[:300] for line in items if line.strip()]
+    if not existed and _is_default_playbook(phase, data, lines):
+        # Saved unchanged: the programme keeps following the shipped guidance (in each reader's language).
+        return PhasePlaybook(program=access.program, phase=phase, **data)
     playbook = playbook_materialise(program=access.program, phase=phase, by=by)
     tenant_record_update(
         instance=playbook, by=by, data=data, expected_version=expected_version if existed else None
     )
-    lines = [line.strip()[:300] for line in items if line.strip()]
     current = list(
         ChecklistItem.objects.filter(program=access.program, phase=phase).order_by("position", "pk")
     )

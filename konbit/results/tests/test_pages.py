@@ -110,6 +110,20 @@ def test_owner_edits_guidance_and_checklist_keeping_ticks_on_unchanged_lines(wor
     assert "Our own reason" in page
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_saving_the_shipped_playbook_unchanged_keeps_following_it(world: World, language: str) -> None:
+    """A save with nothing changed copies nothing: the programme keeps the shipped guidance, in each
+    reader's own language, instead of freezing it in the language of whoever pressed Save."""
+    client = client_for(world.owner)
+    client.cookies["django_language"] = language
+    form = client.get("/p/alpha/change/playbook/scale_up/edit/").context["form"]
+    data = {name: form[name].value() or "" for name in ("why", "know", "tools", "items", "version")}
+    response = client.post("/p/alpha/change/playbook/scale_up/edit/", data)
+    assert response.status_code == 302
+    assert not PhasePlaybook.objects.filter(program=world.program_a).exists()
+    assert not ChecklistItem.objects.filter(program=world.program_a).exists()
+
+
 def test_stale_playbook_edit_shows_the_conflict_and_keeps_the_input(world: World) -> None:
     access = _access(world)
     playbook = services.playbook_materialise(program=world.program_a, phase="analysis", by=world.owner)
