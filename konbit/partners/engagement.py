@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 WINDOW_DAYS = 180
 LEDGER_DAYS = 365
 
@@ -256,6 +258,15 @@ NO_CONTACT, ATTENDANCE_FALLING, OVERDUE, SENTIMENT_FALLING, SCORE_DROP, SHARE_HI
     "score_drop",
     "programme_share_high",
 )
+# Their names as people read them (lazy: translated when shown, in the reader's language).
+WARNING_LABELS = {
+    NO_CONTACT: _("No recent conversation"),
+    ATTENDANCE_FALLING: _("Attendance falling"),
+    OVERDUE: _("Overdue follow-ups"),
+    SENTIMENT_FALLING: _("Sentiment falling"),
+    SCORE_DROP: _("Score dropping"),
+    SHARE_HIGH: _("Programme pays most"),
+}
 
 
 def _rate(

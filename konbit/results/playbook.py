@@ -3,14 +3,16 @@ useful tools, and a starting checklist.
 
 These defaults are plain data. A programme sees them until someone edits the phase's guidance or
 checklist, or ticks an item: then the phase is copied into the programme (services.playbook_materialise)
-and from there on the programme's own copy is what everyone sees. Later changes to these defaults do not
-reach programmes that already copied a phase.
+and from there on the programme's own copy is what everyone sees. The copy keeps the shipped English
+source of every text nobody reworded, so each reader still sees it in their own language (`shown`).
+Later changes to these defaults do not reach programmes that already copied a phase.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -142,3 +144,35 @@ DEFAULTS: dict[str, PhaseDefaults] = {
         ),
     ),
 }
+
+
+def source(text: Promise) -> str:
+    """The shipped text as written in the code (the catalogue's key), whatever language is active."""
+    with translation.override(None):
+        return str(text)
+
+
+def _shipped_sources() -> set[str]:
+    texts: set[str] = set()
+    for d in DEFAULTS.values():
+        texts.update(source(t) for t in (d.why, d.know, d.tools, *d.checklist))
+    return texts
+
+
+SHIPPED = _shipped_sources()
+
+
+def shown(text: str) -> str:
+    """A copied phase keeps the shipped text as its source: shown in the reader's language while nobody
+    has reworded it; a reworded text is shown as typed."""
+    return translation.gettext(text) if text.strip() in SHIPPED else text
+
+
+def as_source(text: str) -> str:
+    """What an editor sends back: a shipped text in the editor's language is stored as its source, so an
+    unchanged line keeps its item (and tick) and other readers still see it in their own language."""
+    stripped = text.strip()
+    for candidate in SHIPPED:
+        if translation.gettext(candidate) == stripped:
+            return candidate
+    return text

@@ -47,7 +47,7 @@ from .models import (
     Stage,
     SystemFunction,
 )
-from .playbook import DEFAULTS
+from .playbook import DEFAULTS, shown
 
 
 def get_one(qs: QuerySet[Any], pk: int) -> Any:
@@ -92,11 +92,11 @@ def phase_playbook(*, access: Access, phase: str) -> dict[str, Any]:
     return {
         "phase": phase,
         "playbook": playbook,
-        "why": playbook.why,
-        "know": playbook.know,
-        "tools": playbook.tools,
+        "why": shown(playbook.why),
+        "know": shown(playbook.know),
+        "tools": shown(playbook.tools),
         "items": [
-            ItemView(ref=str(i.pk), text=i.text, done_at=i.done_at, done_by=i.done_by, pk=i.pk)
+            ItemView(ref=str(i.pk), text=shown(i.text), done_at=i.done_at, done_by=i.done_by, pk=i.pk)
             for i in items.order_by("position", "pk")
         ],
     }

@@ -43,7 +43,7 @@ from .models import (
     RelationshipAssessment,
     RelationshipGroup,
 )
-from .playbook import DEFAULTS
+from .playbook import DEFAULTS, as_source, source
 
 # --- playbook -----------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ from .playbook import DEFAULTS
 @transaction.atomic
 def playbook_materialise(*, program: Program, phase: str, by: User) -> PhasePlaybook:
     """The programme's own copy of one phase's guidance and checklist, made from the defaults the
-    first time someone edits or ticks something in that phase (in the language of that person)."""
+    first time someone edits or ticks something in that phase (texts kept as shipped, see playbook.shown)."""
     if phase not in Phase.values:
         raise ValidationError(_("Unknown phase."))
     existing = PhasePlaybook.objects.select_for_update().filter(program=program, phase=phase).first()
@@ -64,9 +64,9 @@ def playbook_materialise(*, program: Program, phase: str, by: User) -> PhasePlay
         by=by,
         data={
             "phase": phase,
-            "why": str(defaults.why),
-            "know": str(defaults.know),
-            "tools": str(defaults.tools),
+            "why": source(defaults.why),
+            "know": source(defaults.know),
+            "tools": source(defaults.tools),
         },
     )
     for position, text in enumerate(defaults.checklist):
@@ -74,16 +74,16 @@ def playbook_materialise(*, program: Program, phase: str, by: User) -> PhasePlay
             model=ChecklistItem,
             program=program,
             by=by,
-            data={"phase": phase, "text": str(text), "position": position},
+            data={"phase": phase, "text": source(text), "position": position},
         )
     return playbook
 
 
 def _is_default_playbook(phase: str, data: dict[str, Any], lines: list[str]) -> bool:
     defaults = DEFAULTS[phase]
-    shipped = {"why": str(defaults.why), "know": str(defaults.know), "tools": str(defaults.tools)}
-    same_text = all((data.get(key) or "").strip() == text.strip() for key, text in shipped.items())
-    return same_text and lines == [str(text).strip()[:300] for text in defaults.checklist]
+    shipped = {"why": defaults.why, "know": defaults.know, "tools": defaults.tools}
+    same_text = all((data.get(key) or "").strip() == source(text) for key, text in shipped.items())
+    return same_text and lines == [source(text) for text in defaults.checklist]
 
 
 @transaction.atomic
@@ -122,7 +122,8 @@ def playbook_update(
     item (and whether and by whom it was ticked); a removed line's item goes to the trash; a new or
     reworded line is a new, unticked item."""
     existed = PhasePlaybook.objects.filter(program=access.program, phase=phase).exists()
-    lines = [line.strip()[:300] for line in items if line.strip()]
+    data = {key: as_source(value) if isinstance(value, str) else value for key, value in data.items()}
+    lines = [as_source(line.strip())[:300] for line in items if line.strip()]
     if not existed and _is_default_playbook(phase, data, lines):
         # Saved unchanged: the programme keeps following the shipped guidance (in each reader's language).
         return PhasePlaybook(program=access.program, phase=phase, **data)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 from django.db import models
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -23,6 +24,16 @@ def person(user: object) -> str:
         return "—"
     full_name = getattr(user, "get_full_name", lambda: "")()
     return str(full_name or getattr(user, "email", "") or "—")
+
+
+@register.filter
+def shipped(value: object) -> object:
+    """Stored text that may be one of Konbit's own labels written in English (an organisation type copied
+    onto a map element, a default checklist line): shown in the reader's language when it is one, as
+    typed otherwise."""
+    if isinstance(value, str) and value:
+        return gettext(value)
+    return value
 
 
 @register.filter

@@ -34,7 +34,7 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 def _warning_labels() -> dict[str, str]:
-    from konbit.partners.views.partnerships import WARNING_LABELS
+    from konbit.partners.engagement import WARNING_LABELS
 
     return {code: str(label) for code, label in WARNING_LABELS.items()}
 

@@ -42,14 +42,7 @@ from ..models import (
 
 PAGE_SIZE = 50
 LEDGER_ROWS = 25
-WARNING_LABELS = {
-    engagement.NO_CONTACT: _("No recent conversation"),
-    engagement.ATTENDANCE_FALLING: _("Attendance falling"),
-    engagement.OVERDUE: _("Overdue follow-ups"),
-    engagement.SENTIMENT_FALLING: _("Sentiment falling"),
-    engagement.SCORE_DROP: _("Score dropping"),
-    engagement.SHARE_HIGH: _("Programme pays most"),
-}
+WARNING_LABELS = engagement.WARNING_LABELS
 
 # The things a partnership page can add, each with its form and model.
 CHILDREN: dict[str, tuple[Any, type[Any]]] = {

@@ -124,6 +124,32 @@ def test_saving_the_shipped_playbook_unchanged_keeps_following_it(world: World, 
     assert not ChecklistItem.objects.filter(program=world.program_a).exists()
 
 
+def test_a_copied_phase_still_reads_in_each_readers_language_and_keeps_ticks_on_a_french_save(
+    world: World,
+) -> None:
+    french = client_for(world.owner)
+    french.cookies["django_language"] = "fr"
+    french.post("/p/alpha/change/playbook/scale_up/tick/", {"item": "d0", "done": "1"})
+    assert PhasePlaybook.objects.filter(program=world.program_a, phase="scale_up").exists()
+    english = client_for(world.facilitator)
+    english.cookies["django_language"] = "en"
+    assert (
+        "Review the exit status of every partner"
+        in english.get("/p/alpha/change/playbook/scale_up/").content.decode()
+    )
+    french_page = french.get("/p/alpha/change/playbook/scale_up/").content.decode()
+    assert "Review the exit status of every partner" not in french_page
+    form = french.get("/p/alpha/change/playbook/scale_up/edit/").context["form"]
+    data = {name: form[name].value() or "" for name in ("why", "know", "tools", "items", "version")}
+    assert french.post("/p/alpha/change/playbook/scale_up/edit/", data).status_code == 302
+    items = ChecklistItem.objects.filter(program=world.program_a, phase="scale_up").order_by("position")
+    assert items[0].done_at is not None  # the ticked line was kept, not replaced by a French copy
+    assert (
+        "Review the exit status of every partner"
+        in english.get("/p/alpha/change/playbook/scale_up/").content.decode()
+    )
+
+
 def test_stale_playbook_edit_shows_the_conflict_and_keeps_the_input(world: World) -> None:
     access = _access(world)
     playbook = services.playbook_materialise(program=world.program_a, phase="analysis", by=world.owner)
