@@ -14,6 +14,21 @@ from .selectors import AuditFilter
 from .widgets import DateInput
 
 
+def person_label(user: Any) -> str:
+    """People are picked by name (e-mail when a name is missing), never by login."""
+    return str(user.get_full_name() or user.email or user.get_username())
+
+
+class PersonChoiceField(forms.ModelChoiceField[Any]):
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
+
+
 class VersionedForm(forms.ModelForm[Any]):
     """A model form that remembers which version of the record the user started from, so a save on
     top of someone else's newer save is caught instead of overwriting it."""
@@ -126,7 +141,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("What"), choices=[("", _("All actions")), *AuditAction.choices], required=False
     )
-    person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    person: forms.ModelChoiceField[Any] = PersonChoiceField(
         label=_("Who"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Everyone")
     )
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
@@ -136,7 +151,6 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         person = self.fields["person"]
         person.queryset = people  # type: ignore[attr-defined]
-        person.label_from_instance = lambda user: user.get_full_name() or user.email or user.get_username()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

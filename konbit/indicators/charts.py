@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from konbit.core import l10n
+
 from .models import Indicator, Status, TargetMode
 from .progress import Point, Progress
 
@@ -27,12 +29,8 @@ TEXT = "#444444"
 
 
 def number(value: float | None) -> str:
-    """1234.5 → '1,234.5'; whole numbers without decimals; None → '—'."""
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """1234.5 → '1,234.5' (in French '1 234,5'); whole numbers without decimals; None → '—'."""
+    return l10n.number(value)
 
 
 def _nice_max(value: float) -> float:

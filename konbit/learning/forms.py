@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from konbit.core.forms import VersionedForm
+from konbit.core.forms import PersonChoiceField, VersionedForm
 from konbit.core.models import Phase
 from konbit.core.widgets import DateInput
 from konbit.partners.models import Organization
@@ -90,6 +90,7 @@ class LessonForm(VersionedForm):
 class CommunicationForm(VersionedForm):
     class Meta:
         model = Communication
+        field_classes = {"owner": PersonChoiceField}
         fields = [
             "title",
             "audience_kind",

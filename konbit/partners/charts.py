@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from konbit.core import l10n
+
 WIDTH, HEIGHT, PAD = 600, 160, 28
 
 
@@ -25,11 +27,11 @@ def score_chart(scores: Sequence[Any]) -> dict[str, Any] | None:
         "height": HEIGHT,
         "polyline": " ".join(f"{x},{yy}" for x, yy in coords),
         "dots": [
-            {"x": x, "y": yy, "label": f"{m:%Y-%m}: {v:.0f}"}
+            {"x": x, "y": yy, "label": f"{l10n.month(m)}: {l10n.number(v, decimals=0)}"}
             for (x, yy), (m, v) in zip(coords, points, strict=True)
         ],
         "ticks": [
-            {"x": coords[i][0], "label": f"{points[i][0]:%b %Y}"} for i in range(0, len(points), every)
+            {"x": coords[i][0], "label": l10n.month(points[i][0])} for i in range(0, len(points), every)
         ],
         "gridlines": [{"y": y(v), "label": v} for v in (0, 50, 100)],
         "left": PAD,

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from konbit.core.forms import VersionedForm
+from konbit.core.forms import PeopleChoiceField, PersonChoiceField, VersionedForm
 from konbit.core.widgets import DateInput
 
 from .models import (
@@ -77,6 +77,7 @@ class PartnershipCreateForm(forms.ModelForm[Partnership]):
     class Meta:
         model = Partnership
         fields = ["organization", "segment", "since", "facilitator", "notes"]
+        field_classes = {"facilitator": PersonChoiceField}
         widgets = {"since": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, organizations: Any, facilitators: Any, **kwargs: Any) -> None:
@@ -90,6 +91,7 @@ class PartnershipForm(VersionedForm):
     class Meta:
         model = Partnership
         fields = ["since", "until", "facilitator", "notes"]
+        field_classes = {"facilitator": PersonChoiceField}
         widgets = {"since": DATE, "until": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, facilitators: Any, **kwargs: Any) -> None:
@@ -179,7 +181,7 @@ class InteractionForm(VersionedForm):
         label=_("About"), choices=[("", _("(nothing noted)")), *DriverKind.choices], required=False
     )
     driver_note = forms.CharField(label=_("In their words"), required=False, max_length=500)
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = PeopleChoiceField(
         label=_("Facilitators present"),
         queryset=User.objects.none(),
         required=False,
@@ -262,6 +264,7 @@ class FollowUpForm(forms.ModelForm[FollowUp]):
     class Meta:
         model = FollowUp
         fields = ["organization", "description", "owner", "due_on"]
+        field_classes = {"owner": PersonChoiceField}
         widgets = {"due_on": DATE}
 
     def __init__(self, *args: Any, organizations: Any, owners: Any, **kwargs: Any) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from konbit.core import l10n
+
 BLUE, TEAL, GREY, DARK, ORANGE = "#0172ad", "#2a9d8f", "#c8cdd3", "#333333", "#c05621"
 STAGE_COLOURS = ["#9ecae1", "#4292c6", "#2171b5", "#084594"]  # adopt → respond, light → dark
 LEVEL_FILL = {
@@ -29,7 +31,7 @@ def _t(value: object) -> str:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}"
+    return l10n.number(value, decimals=0)
 
 
 # --- bars ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 register = template.Library()
 
@@ -24,6 +24,12 @@ def person(user: object) -> str:
         return "—"
     full_name = getattr(user, "get_full_name", lambda: "")()
     return str(full_name or getattr(user, "email", "") or "—")
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label, as each language writes it (French puts a no-break space before it)."""
+    return pgettext("label separator", ": ")
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from konbit.core import l10n
 from konbit.core.access import Access
 from konbit.maps import selectors as map_selectors
 from konbit.maps.models import Perspective, Snapshot
@@ -94,7 +95,7 @@ def partners_section(*, access: Access, start: datetime.date, end: datetime.date
         )
     line = charts.line_chart(
         _("Average engagement score by month"),
-        [(row["month"].strftime("%b %Y"), row["average"]) for row in monthly],
+        [(l10n.month(row["month"]), row["average"]) for row in monthly],
     )
     if line:
         chart_list.append({"title": _("Average engagement score by month"), "svg": line})

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from conftest import World, client_for
 from konbit.core.access import Access
@@ -388,3 +389,19 @@ def test_what_a_partner_wants_is_noted_with_the_conversation_it_came_from(world:
     page = client.get(f"/p/alpha/partners/{partnership.pk}/").content.decode()
     assert "Wants buyers from Cap-Haïtien" in page
     assert f"/interactions/{interaction.pk}/" in page and "from 2026-04-02" in page
+
+
+def test_people_pickers_show_names_not_logins(world: World) -> None:
+    make_partner(world, world.other_org_a)
+    name = escape(world.facilitator.get_full_name())
+    quick_log = client_for(world.facilitator).get("/p/alpha/partners/interactions/new/").content.decode()
+    assert name in quick_log
+    follow_up = client_for(world.facilitator).get("/p/alpha/partners/follow-ups/new/").content.decode()
+    assert f">{name}</option>" in follow_up
+    assert ">facilitator@alpha.example.org</option>" not in follow_up
+
+
+def test_the_overview_does_not_say_nothing_is_there_when_organisations_are(world: World) -> None:
+    page = client_for(world.owner).get("/p/alpha/").content.decode()
+    assert "Start by adding the organisations" not in page  # the world has organisations already
+    assert "No change recorded through Konbit yet" in page

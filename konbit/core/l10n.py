@@ -1,0 +1,27 @@
+"""Numbers and months written the way the reader's language writes them (1,234.5 in English, 1 234,5 in
+French), for text that Python builds itself: chart labels, report tables, messages. Templates use
+Django's own filters; widgets that parse a value never get these (see core.widgets)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.dateformat import format as date_format
+
+
+def number(value: float | Decimal | int | None, decimals: int = 2) -> str:
+    """Grouped thousands and at most `decimals` decimals, trailing zeros dropped; None → '—'."""
+    if value is None:
+        return "—"
+    text = formats.number_format(round(float(value), decimals), decimal_pos=decimals, force_grouping=True)
+    separator = str(formats.get_format("DECIMAL_SEPARATOR"))
+    if separator in text:
+        text = text.rstrip("0").removesuffix(separator)
+    return text
+
+
+def month(day: datetime.date) -> str:
+    """'Oct. 2024' / 'oct. 2024' (abbreviated as the press does in each language)."""
+    return date_format(day, "N Y")
