@@ -18,7 +18,7 @@ from konbit.core.demo import DEMO_PASSWORD, build_demo, demo_email
 from konbit.core.models import Program
 from konbit.indicators.models import Indicator
 from konbit.learning.models import Lesson, LessonStatus
-from konbit.maps.models import Map
+from konbit.maps.models import Element, Map
 from konbit.partners.models import EVENT_KINDS, Interaction, Organization, Partnership
 from konbit.results.models import Intervention, RelationshipGroup
 
@@ -173,6 +173,29 @@ def check_page(page: Any, base: str, item: PhonePage, lang: str, shots: Path) ->
     return problems
 
 
+def check_map_sheet(page: Any, base: str, item: PhonePage, label: str, shots: Path) -> list[str]:
+    """The element panel opens as a bottom sheet that leaves the search box and the top of the map free."""
+    page.goto(base + item.path)
+    page.wait_for_selector(item.ready, state="attached", timeout=20000)
+    # A phone user scrolls the map into view: it then fills the screen, the search floating over it.
+    page.evaluate("document.getElementById('mapview').scrollIntoView()")
+    search = page.locator("#map-search")
+    search.fill(label)
+    search.dispatch_event("change")
+    panel = page.locator("#map-panel")
+    panel.wait_for(state="visible")
+    page.screenshot(path=str(shots / "en-map-sheet.png"))
+    box, found = panel.bounding_box(), search.bounding_box()
+    problems = []
+    if box["y"] < found["y"] + found["height"]:
+        problems.append("map: the element panel covers the search box")
+    if box["y"] + box["height"] > HEIGHT + 1 or box["x"] < 0 or box["x"] + box["width"] > WIDTH + 1:
+        problems.append(f"map: the element panel is not a bottom sheet on the screen ({box})")
+    if box["y"] - (found["y"] + found["height"]) < 150:
+        problems.append("map: less than 150 px of the map stay visible between the search and the element panel")
+    return problems
+
+
 def sign_in_demo(page: Any, base: str, key: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.locator("input[name=username]").fill(demo_email(key))
@@ -203,6 +226,13 @@ def test_every_main_page_fits_a_phone_in_english_and_french(
             for item in pages:
                 if item.owner == owner_pages:
                     problems += check_page(page, live_server.url, item, lang, shots)
+        if not owner_pages:
+            context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+            map_item = next(item for item in pages if item.name == "map")
+            map_pk = int(map_item.path.rstrip("/").rsplit("/", 1)[-1])
+            element = Element.objects.filter(map_id=map_pk).order_by("pk").first()
+            assert element is not None
+            problems += check_map_sheet(page, live_server.url, map_item, element.label, shots)
     context.close()
     assert problems == [], "\n".join(problems)
     assert errors == []
