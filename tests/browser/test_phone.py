@@ -117,7 +117,8 @@ MEASURE = """
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
       if (a.matches('[data-scroll]')) return true;
       const cs = getComputedStyle(a);
-      if (['hidden', 'clip'].includes(cs.overflowX) && a.getBoundingClientRect().right <= width + 0.5) return true;
+      const clips = ['hidden', 'clip'].includes(cs.overflowX);
+      if (clips && a.getBoundingClientRect().right <= width + 0.5) return true;
     }
     return false;
   };
@@ -192,7 +193,7 @@ def check_map_sheet(page: Any, base: str, item: PhonePage, label: str, shots: Pa
     if box["y"] + box["height"] > HEIGHT + 1 or box["x"] < 0 or box["x"] + box["width"] > WIDTH + 1:
         problems.append(f"map: the element panel is not a bottom sheet on the screen ({box})")
     if box["y"] - (found["y"] + found["height"]) < 150:
-        problems.append("map: less than 150 px of the map stay visible between the search and the element panel")
+        problems.append("map: less than 150 px of map between the search and the element panel")
     return problems
 
 
