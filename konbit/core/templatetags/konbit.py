@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 from django.db import models
 from django.utils.translation import gettext, pgettext
@@ -56,3 +58,11 @@ def heat(value: float | None) -> str:
     if value is None:
         return "heat-none"
     return f"heat-{min(4, int(value * 5))}"
+
+
+@register.filter
+def labelled(values: Iterable[object], labels: Iterable[object]) -> list[tuple[object, object]]:
+    """{% for label, value in row.cells|labelled:headers %} — each cell with its column's header, so a
+    table stacked into cards on a phone can name every value (data-label)."""
+    labels = list(labels)
+    return [(labels[i] if i < len(labels) else "", v) for i, v in enumerate(values)]

@@ -58,7 +58,14 @@ def _rows(evaluation: dict[str, Any], decisions: dict[int, Any] | None = None) -
                 shown = "—"
             else:
                 shown = f"{float(value):.0f}"
-            cells.append({"status": r.status, "label": STATUS_LABELS[r.status], "value": shown})
+            cells.append(
+                {
+                    "status": r.status,
+                    "label": STATUS_LABELS[r.status],
+                    "value": shown,
+                    "header": CRITERION_LABELS[criterion],  # names the cell when a phone stacks the row
+                }
+            )
         rows.append(
             {
                 "result": result,
