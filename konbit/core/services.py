@@ -239,7 +239,7 @@ def invitation_create(
             "(it works for %(days)s days):\n%(link)s\n"
         )
         % {
-            "inviter": by.get_username(),
+            "inviter": by.get_full_name() or by.get_username(),
             "program": access.program.name,
             "days": settings.INVITATION_VALID_DAYS,
             "link": link,

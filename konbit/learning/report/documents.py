@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt
 from openpyxl.styles import Font
 
+from konbit.core import l10n
 from konbit.partners.io.exporters import _xlsx_cell
 
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -27,11 +30,16 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _text(value: Any) -> str:
+    """A cell of the Word document, numbers written the reader's way (1 234,5 in French)."""
     if value is None:
         return "—"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return l10n.number(value, decimals=3)
     return CONTROL.sub("", str(value))
+
+
+def _period(start: datetime.date, end: datetime.date) -> dict[str, str]:
+    return {"start": date_format(start, "DATE_FORMAT"), "end": date_format(end, "DATE_FORMAT")}
 
 
 def docx_bytes(
@@ -45,9 +53,7 @@ def docx_bytes(
         setattr(page, side, Cm(2))
     document.styles["Normal"].font.size = Pt(10)
     document.add_heading(_text(program_name), level=0)
-    document.add_paragraph(
-        _("Report for %(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
-    )
+    document.add_paragraph(_("Report for %(start)s to %(end)s") % _period(start, end))
     for index, section in enumerate(sections):
         if index:
             document.add_page_break()
@@ -103,7 +109,7 @@ def xlsx_bytes(
     for section in sections:
         sheet = workbook.create_sheet(_sheet_title(section["title"], used))
         sheet.append([_xlsx_cell(section["title"])])
-        sheet.append([_xlsx_cell(f"{program_name} · {start.isoformat()} – {end.isoformat()}")])
+        sheet.append([_xlsx_cell("{} · {start} – {end}".format(program_name, **_period(start, end)))])
         sheet["A1"].font = bold
         sheet.append([])
         for label, value in section["figures"]:

@@ -187,3 +187,33 @@ def test_best_attended_interactions_are_ranked_by_partners_attending_in_the_peri
     assert figures["Interactions in the period"] == 3
     assert figures["One-to-one conversations, calls and visits"] == 2
     assert figures["Round tables, workshops and trainings"] == 1
+
+
+def test_the_word_report_writes_numbers_and_dates_the_readers_way() -> None:
+    import datetime
+    import io
+
+    from django.utils import translation
+    from docx import Document
+
+    from konbit.learning.report.documents import docx_bytes
+
+    section = {
+        "title": "Partenaires",
+        "intro": "",
+        "figures": [("Apport", 14087.65)],
+        "tables": [],
+        "charts": [],
+    }
+    with translation.override("fr"):
+        data = docx_bytes(
+            program_name="Nord",
+            start=datetime.date(2026, 1, 1),
+            end=datetime.date(2026, 12, 31),
+            sections=[section],
+        )
+    document = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "14\xa0087,65" in cells
+    assert "1 janvier 2026" in text and "31 décembre 2026" in text
