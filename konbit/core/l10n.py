@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.dateformat import format as date_format
 
 
@@ -25,3 +25,9 @@ def number(value: float | Decimal | int | None, decimals: int = 2) -> str:
 def month(day: datetime.date) -> str:
     """'Oct. 2024' / 'oct. 2024' (abbreviated as the press does in each language)."""
     return date_format(day, "N Y")
+
+
+def shipped(value: str) -> str:
+    """Stored text that may be one of Konbit's own labels written in English (an organisation type copied
+    onto a map element): in the reader's language when it is one, as typed otherwise."""
+    return translation.gettext(value) if value else value

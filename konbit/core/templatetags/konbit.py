@@ -4,7 +4,9 @@ from collections.abc import Iterable
 
 from django import template
 from django.db import models
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import pgettext
+
+from konbit.core import l10n
 
 register = template.Library()
 
@@ -36,12 +38,8 @@ def colon() -> str:
 
 @register.filter
 def shipped(value: object) -> object:
-    """Stored text that may be one of Konbit's own labels written in English (an organisation type copied
-    onto a map element, a default checklist line): shown in the reader's language when it is one, as
-    typed otherwise."""
-    if isinstance(value, str) and value:
-        return gettext(value)
-    return value
+    """core.l10n.shipped for templates."""
+    return l10n.shipped(value) if isinstance(value, str) else value
 
 
 @register.filter

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from konbit.core import selectors as core_selectors
 from konbit.core import services as core_services
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
+from konbit.core.l10n import shipped
 from konbit.core.models import AuditAction
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError, tenant_record_delete, tenant_record_update
@@ -135,6 +136,7 @@ def map_data(request: HttpRequest, program: str, pk: int) -> HttpResponse:
             map.layout_version,
             selectors.visible_perspective_ids(access=access, map=map),
             perspective_ids,
+            translation.get_language(),  # types that are Konbit's own labels are sent translated
         )
     )
     cache = caches["map_data"]
@@ -169,7 +171,7 @@ def _map_data(*, access: Access, map: Map, perspective_ids: list[int] | None) ->
         if element_id in index:
             element_perspectives.setdefault(element_id, []).append(p_index[perspective_id])
     edges = [
-        [index[s], index[t], direction, sign, type_, p_index.get(p, -1) if p else -1, strength]
+        [index[s], index[t], direction, sign, shipped(type_), p_index.get(p, -1) if p else -1, strength]
         for s, t, direction, sign, type_, p, strength in selectors.connection_list(
             access=access, map=map, perspective_ids=perspective_ids
         )
@@ -182,7 +184,19 @@ def _map_data(*, access: Access, map: Map, perspective_ids: list[int] | None) ->
         "version": map.content_version,
         "perspectives": [name for _pk, name in perspective_rows],
         "nodes": [
-            [key, label, kind, function, type_, tags, x, y, org, element_perspectives.get(pk, []), pk]
+            [
+                key,
+                label,
+                kind,
+                function,
+                shipped(type_),
+                tags,
+                x,
+                y,
+                org,
+                element_perspectives.get(pk, []),
+                pk,
+            ]
             for pk, key, label, kind, function, type_, tags, x, y, org in elements
         ],
         "edges": edges,
