@@ -167,6 +167,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "konbit" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["konbit.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

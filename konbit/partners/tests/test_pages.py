@@ -388,7 +388,7 @@ def test_what_a_partner_wants_is_noted_with_the_conversation_it_came_from(world:
     assert set(interaction.facilitators.all()) == {world.facilitator, world.mel}
     page = client.get(f"/p/alpha/partners/{partnership.pk}/").content.decode()
     assert "Wants buyers from Cap-Haïtien" in page
-    assert f"/interactions/{interaction.pk}/" in page and "from 2026-04-02" in page
+    assert f"/interactions/{interaction.pk}/" in page and "from 2 Apr 2026" in page
 
 
 def test_people_pickers_show_names_not_logins(world: World) -> None:
