@@ -215,7 +215,12 @@ def test_a_member_removed_while_offline_is_refused_and_keeps_the_entries(
 
     # Signing out warns that the entry would go, and then nothing of the programme stays.
     warnings: list[str] = []
-    page.once("dialog", lambda dialog: (warnings.append(dialog.message), dialog.accept()))
+
+    def accept(dialog: Any) -> None:
+        warnings.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
     page.locator("details.usermenu summary").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
