@@ -5,12 +5,17 @@ it is saved once (decision 9)."""
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 import uuid
 from typing import Any
 
+import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from conftest import World, client_for
+from konbit.core import audit
 from konbit.core.models import Membership
 from konbit.partners import services
 from konbit.partners.models import (
@@ -261,3 +266,71 @@ def test_the_offline_bundle_lists_the_programmes_organisations_and_nearby_event_
     assert data["pages"][0] == QUICK_LOG
     assert f"/p/alpha/partners/interactions/{event.pk}/" in data["pages"]
     assert f"/p/alpha/partners/interactions/{far.pk}/" not in data["pages"]
+
+
+# --- racing sends (PostgreSQL) ------------------------------------------------------------------
+
+
+def _race(url: str, user: Any, body: dict[str, Any], writers: int = 4) -> list[Any]:
+    """The same entry from several threads at once (own client, own database connection), as two tabs
+    or a retry overtaking a slow first send would."""
+    barrier = threading.Barrier(writers)
+    responses: list[Any] = [None] * writers
+    errors: list[BaseException] = []
+
+    def writer(i: int) -> None:
+        try:
+            client = client_for(user)
+            barrier.wait(timeout=30)
+            responses[i] = client.post(url, body, **OUTBOX)
+        except BaseException as exc:  # reported below: a thread's exception would otherwise vanish
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return responses
+
+
+@pytest.fixture
+def slow_create(monkeypatch: Any) -> None:
+    """Hold every create open a little, so that all racing sends pass the "already saved?" check
+    before any of them commits, and only the unique constraint stands between them."""
+    field_values = audit.field_values
+
+    def slowly(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.05)
+        return field_values(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "field_values", slowly)
+
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs writers that wait for each other (see test_concurrent_writes.py's docstring)",
+)
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_racing_sends_of_one_conversation_save_it_once(world: World, slow_create: None) -> None:
+    responses = _race(QUICK_LOG, world.facilitator, conversation(world, uuid.uuid4()))
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201], [r.content for r in responses]
+    assert len({r.json()["url"] for r in responses}) == 1
+    assert Interaction.objects.filter(program=world.program_a).count() == 1
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_racing_sends_of_one_attendance_sheet_record_it_once(world: World) -> None:
+    event = round_table(world)
+    body = sheet(event, uuid.uuid4(), {world.partner_org.pk: "attended", world.other_org_a.pk: "no_show"})
+    responses = _race(f"/p/alpha/partners/interactions/{event.pk}/attendance/", world.facilitator, body)
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201], [r.content for r in responses]
+    assert AttendanceSubmission.objects.filter(interaction=event).count() == 1
+    assert status_of(event, world.other_org_a) == "no_show"
