@@ -245,3 +245,44 @@ def test_a_member_removed_while_offline_is_refused_and_keeps_the_entries(
     )
     assert kept == {"caches": [], "entries": 0}
     context.close()
+
+
+def test_a_partner_merged_meanwhile_is_shown_and_corrected_from_the_outbox(
+    browser: Any, live_server: Any, world: World, artifacts: Path
+) -> None:
+    orgs, _event = seed(world, count=2)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    base = live_server.url
+    sign_in(page, base, "facilitator@alpha.example.org")
+    page.wait_for_url("**/p/alpha/")
+    ready_for_offline(page)
+    page.goto(f"{base}/p/alpha/partners/interactions/new/")
+    ready_for_offline(page)
+
+    context.set_offline(True)
+    log_conversation(page, "Field Partner 1", "Agreed on a joint stand at the fair")
+    expect(page.locator(".offline-notice")).to_contain_text("Kept on this phone")
+    owner = Membership.objects.get(program=world.program_a, user=world.owner)
+    services.organization_merge(
+        access=Access(program=world.program_a, membership=owner), keep=orgs[1], merge=orgs[0], by=world.owner
+    )
+
+    page.goto(f"{base}/outbox/")
+    context.set_offline(False)
+    entry = page.locator(".outbox-entry")
+    expect(entry).to_contain_text("Field Partner 1 was merged into another organisation", timeout=20_000)
+    expect(entry).to_contain_text("Agreed on a joint stand at the fair")
+
+    page.get_by_role("button", name="Open and correct").click()
+    expect(page.get_by_label("Notes")).to_have_value("Agreed on a joint stand at the fair")
+    page.locator("#org-results label", has_text="Field Partner 1").locator("input").uncheck()
+    page.get_by_label("Search organisations").fill("Field Partner 2")
+    page.locator("#org-results label", has_text="Field Partner 2").locator("input").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/p/alpha/partners/{orgs[1].partnerships.get().pk}/")
+    expect(page.get_by_text("Logged.")).to_be_visible()
+    expect(page.locator("#outbox-indicator")).to_be_hidden()
+    logged = Interaction.objects.get(notes="Agreed on a joint stand at the fair")
+    assert list(logged.participations.values_list("organization", flat=True)) == [orgs[1].pk]
+    context.close()
