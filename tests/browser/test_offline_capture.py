@@ -152,6 +152,13 @@ def test_a_save_whose_answer_is_lost_is_retried_and_saved_once(
     page.goto(f"{base}/p/alpha/partners/interactions/new/")
     page.wait_for_selector("html[data-offline-ready]", state="attached")
 
+    # What is typed survives a reload before it is saved (a draft in the browser).
+    page.get_by_label("Notes").fill("Half-typed when the battery died")
+    page.wait_for_timeout(600)  # the draft is written 300 ms after the last keystroke
+    page.reload()
+    expect(page.get_by_text("Your unsaved notes were restored.")).to_be_visible()
+    expect(page.get_by_label("Notes")).to_have_value("Half-typed when the battery died")
+
     sends: list[str] = []
 
     def lose_the_first_two_answers(route: Any) -> None:

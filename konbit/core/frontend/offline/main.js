@@ -50,6 +50,11 @@ function guardSignOut(form, user) {
   form.addEventListener("submit", async (event) => {
     if (form.dataset.wiped) return;
     event.preventDefault();
+    if (!navigator.onLine) {
+      // Wiping now would keep the session open on the server while losing what this phone kept.
+      alert(strings().signOutOffline);
+      return;
+    }
     const unsent = (await outbox.list(user)).length;
     if (unsent && !confirm(fill(strings().signOutWarning, { n: unsent }))) return;
     await wipe().catch(() => {});
