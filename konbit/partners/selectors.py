@@ -462,6 +462,11 @@ def organization_offline_list(*, access: Access) -> list[dict[str, Any]]:
     ]
 
 
+def interaction_for_client_uuid(*, access: Access, client_uuid: Any) -> Interaction | None:
+    """The interaction logged under a browser's client id in this programme, even in the trash."""
+    return Interaction.all_objects.filter(program=access.program, client_uuid=client_uuid).first()
+
+
 def events_near(*, access: Access, day: datetime.date, days: int = 30, limit: int = 20) -> list[Interaction]:
     """Events from `days` before to `days` after `day`, nearest first: the attendance sheets a
     facilitator may need to fill in offline."""

@@ -23,7 +23,7 @@ from konbit.core.services import (
     tenant_record_update,
 )
 
-from . import engagement
+from . import engagement, selectors
 from .activity import load_activities
 from .models import (
     ENGAGED_SEGMENTS,
@@ -274,7 +274,7 @@ def interaction_log_once(
     lost answer or a reload, decision 9). Returns (interaction, created): the interaction already
     logged under this client id in this programme — even if it went to the trash since — or the new
     one. Two sends racing each other meet at the unique constraint; the loser returns the winner's row."""
-    existing = _interaction_by_client_uuid(access=access, by=by, client_uuid=client_uuid)
+    existing = interaction_by_client_uuid(access=access, by=by, client_uuid=client_uuid)
     if existing is not None:
         return existing, False
     data = {**kwargs.pop("data"), "client_uuid": client_uuid}
@@ -282,7 +282,7 @@ def interaction_log_once(
         with transaction.atomic():
             return interaction_log(access=access, by=by, data=data, **kwargs), True
     except (IntegrityError, ValidationError):
-        existing = _interaction_by_client_uuid(access=access, by=by, client_uuid=client_uuid)
+        existing = interaction_by_client_uuid(access=access, by=by, client_uuid=client_uuid)
         if existing is None:
             raise
         return existing, False
@@ -292,8 +292,8 @@ class ClientIdTaken(Exception):
     """A client id already names another person's entry: never hand their record out."""
 
 
-def _interaction_by_client_uuid(*, access: Access, by: User, client_uuid: uuid.UUID) -> Interaction | None:
-    found = Interaction.all_objects.filter(program=access.program, client_uuid=client_uuid).first()
+def interaction_by_client_uuid(*, access: Access, by: User, client_uuid: uuid.UUID) -> Interaction | None:
+    found = selectors.interaction_for_client_uuid(access=access, client_uuid=client_uuid)
     if found is not None and found.created_by_id != by.pk:
         raise ClientIdTaken
     return found

@@ -133,6 +133,18 @@ def test_a_partner_merged_meanwhile_is_a_conflict_that_names_it(world: World) ->
     assert not Interaction.objects.exists()
 
 
+def test_a_saved_entry_sent_again_after_its_partner_was_merged_is_still_already_saved(world: World) -> None:
+    client = client_for(world.facilitator)
+    entry = conversation(world, uuid.uuid4())
+    client.post(QUICK_LOG, entry, **OUTBOX)  # saved; say the answer was lost
+    services.organization_merge(
+        access=access_of(world, world.owner), keep=world.partner_org, merge=world.other_org_a, by=world.owner
+    )
+    again = client.post(QUICK_LOG, entry, **OUTBOX)
+    assert again.status_code == 200 and again.json()["status"] == "already_saved"
+    assert Interaction.objects.filter(program=world.program_a).count() == 1
+
+
 def test_a_mistake_in_an_entry_is_answered_with_the_field_and_its_error(world: World) -> None:
     client = client_for(world.facilitator)
     response = client.post(QUICK_LOG, conversation(world, uuid.uuid4(), occurred_on="31/31/2026"), **OUTBOX)

@@ -123,6 +123,19 @@ def interaction_create(request: HttpRequest, program: str) -> HttpResponse:
         facilitators=facilitator_queryset(access),
         initial=initial,
     )
+    if outbox and client_uuid is not None:
+        # Already saved (its answer was lost): say so before judging the entry against today's data,
+        # where its partner may have been merged since.
+        try:
+            saved = services.interaction_by_client_uuid(
+                access=access, by=acting_user(request), client_uuid=client_uuid
+            )
+        except services.ClientIdTaken:
+            return _outbox_answer("conflict", 409, _("This entry's id is already used by another entry."))
+        if saved is not None:
+            return _outbox_answer(
+                "already_saved", 200, _("This was already saved."), url=_url_after_log(access, saved)
+            )
     if outbox and not form.is_valid():
         gone = _organizations_gone(request, access)
         if gone:
