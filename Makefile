@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
 MO     := konbit/locale/fr/LC_MESSAGES/django.mo
-BUNDLE := build/static/maps/mapview.js
+BUNDLE := build/static/maps/mapview.js build/static/konbit/offline.js
 PROD_ENV := DEBUG=false SECRET_KEY=check-deploy-only-$(shell echo k | cksum | cut -d' ' -f1)-abcdefghijklmnopqrstuvwxyz0123456789 ALLOWED_HOSTS=konbit.example.org
 PYTEST_WORKERS ?= 2
 
@@ -21,6 +21,7 @@ run: setup
 	DEBUG=true $(BIN)/konbit runserver 127.0.0.1:8000
 
 test: check
+	npm test --silent
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 check: setup
@@ -48,8 +49,9 @@ $(NODE_STAMP): package.json package-lock.json
 	rm -f node_modules/.installed-*
 	touch $@
 
-# The map view, bundled from the installed npm packages (nothing third-party is committed).
-$(BUNDLE): $(NODE_STAMP) $(wildcard konbit/maps/frontend/*.js)
+# The map view and the offline capture script, bundled from the installed npm packages (nothing
+# third-party is committed).
+$(BUNDLE) &: $(NODE_STAMP) $(wildcard konbit/maps/frontend/*.js konbit/core/frontend/offline/*.js)
 	npm run --silent build
 
 # The French catalogue is compiled with Babel (pure Python), so no system gettext is needed to run.

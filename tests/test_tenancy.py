@@ -39,6 +39,10 @@ USER_LEVEL_URLS = {
     "invitations/<str:token>/": "keyed by a secret token sent by email",
     "programs/new/": "creates a new programme owned by the user",
     "i18n/setlang/": "language preference",
+    "sw.js": "the service worker script: static code and static-file URLs, nothing of a programme",
+    "manifest.webmanifest": "the web-app manifest: the app's name and icon",
+    "offline/": "the fallback page shown without a connection: fixed text",
+    "outbox/": "an empty shell the browser fills from its own store; the server sends no programme data",
 }
 
 # Text of programme A that no outsider may ever see, and that a partner user may not see either.

@@ -1,12 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.KonbitLoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", offline.KonbitLogoutView.as_view(), name="logout"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline/", offline.offline_page, name="offline_page"),
+    path("outbox/", offline.outbox, name="outbox"),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",

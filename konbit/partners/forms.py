@@ -176,6 +176,8 @@ class InteractionForm(VersionedForm):
         choices=DriverCategory.choices,
         initial=DriverCategory.EXPECTATION,
         required=False,
+        # The offline outbox lists the category only when a subject was chosen too.
+        widget=forms.Select(attrs={"data-offline-with": "driver_kind"}),
     )
     driver_kind = forms.ChoiceField(
         label=_("About"), choices=[("", _("(nothing noted)")), *DriverKind.choices], required=False

@@ -296,6 +296,9 @@ class Interaction(TenantModel):
         EventSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
     )
     import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # The id the browser gave an entry it captured (offline outbox, decision 9): a second send of the
+    # same entry finds this row instead of logging the conversation twice.
+    client_uuid = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -303,7 +306,8 @@ class Interaction(TenantModel):
             models.CheckConstraint(
                 condition=Q(sentiment__isnull=True) | Q(sentiment__gte=-2, sentiment__lte=2),
                 name="interaction_sentiment_range",
-            )
+            ),
+            models.UniqueConstraint(fields=["program", "client_uuid"], name="interaction_client_uuid_once"),
         ]
         indexes = [
             # Live rows by date (and kind): the list's page and count, and counts by kind over a period,
@@ -351,6 +355,28 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} @ {self.interaction}: {self.status}"
+
+
+class AttendanceSubmission(models.Model):
+    """One attendance sheet as sent by a browser, under the id the browser gave it (decision 9):
+    the receipt that makes a repeated send of the same sheet change nothing."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+")
+    client_uuid = models.UUIDField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    changed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "client_uuid"], name="attendance_submission_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction} ({self.client_uuid})"
 
 
 class FollowUp(TenantModel):

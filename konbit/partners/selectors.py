@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -442,3 +442,37 @@ def best_attended(
     found = Interaction.objects.filter(program=access.program, pk__in=list(attended))
     ranked = sorted(found, key=lambda i: (-attended[i.pk], -i.occurred_on.toordinal(), i.pk))
     return [(interaction, attended[interaction.pk]) for interaction in ranked]
+
+
+# --- offline capture (decision 9) ---------------------------------------------------------------
+
+
+def organization_offline_list(*, access: Access) -> list[dict[str, Any]]:
+    """The organisations the quick log can choose, as the browser keeps them for searching offline:
+    id, name, acronym and whether a partnership exists. One query, names only (no notes)."""
+    partnered = Partnership.objects.filter(program=access.program, organization=OuterRef("pk"))
+    rows = (
+        organization_choices(access=access)
+        .annotate(is_partner=Exists(partnered))
+        .values_list("pk", "name", "acronym", "is_partner")
+    )
+    return [
+        {"id": pk, "name": name, "acronym": acronym, "partner": partner}
+        for pk, name, acronym, partner in rows
+    ]
+
+
+def interaction_for_client_uuid(*, access: Access, client_uuid: Any) -> Interaction | None:
+    """The interaction logged under a browser's client id in this programme, even in the trash."""
+    return Interaction.all_objects.filter(program=access.program, client_uuid=client_uuid).first()
+
+
+def events_near(*, access: Access, day: datetime.date, days: int = 30, limit: int = 20) -> list[Interaction]:
+    """Events from `days` before to `days` after `day`, nearest first: the attendance sheets a
+    facilitator may need to fill in offline."""
+    qs = Interaction.objects.filter(
+        program=access.program,
+        kind__in=EVENT_KINDS,
+        occurred_on__range=(day - datetime.timedelta(days=days), day + datetime.timedelta(days=days)),
+    ).only("pk", "occurred_on")[:500]  # a bound, however busy the calendar
+    return sorted(qs, key=lambda i: abs((i.occurred_on - day).days))[:limit]

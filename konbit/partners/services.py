@@ -4,12 +4,13 @@ refreshing the scores of the partnerships concerned (an explicit call, not a sig
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,12 +23,13 @@ from konbit.core.services import (
     tenant_record_update,
 )
 
-from . import engagement
+from . import engagement, selectors
 from .activity import load_activities
 from .models import (
     ENGAGED_SEGMENTS,
     EVENT_KINDS,
     Attendance,
+    AttendanceSubmission,
     DriverNote,
     EngagementScore,
     EngagementSettings,
@@ -265,6 +267,39 @@ def interaction_log(
 
 
 @transaction.atomic
+def interaction_log_once(
+    *, access: Access, by: User, client_uuid: uuid.UUID, **kwargs: Any
+) -> tuple[Interaction, bool]:
+    """`interaction_log` for an entry the browser may send more than once (its outbox retries after a
+    lost answer or a reload, decision 9). Returns (interaction, created): the interaction already
+    logged under this client id in this programme — even if it went to the trash since — or the new
+    one. Two sends racing each other meet at the unique constraint; the loser returns the winner's row."""
+    existing = interaction_by_client_uuid(access=access, by=by, client_uuid=client_uuid)
+    if existing is not None:
+        return existing, False
+    data = {**kwargs.pop("data"), "client_uuid": client_uuid}
+    try:
+        with transaction.atomic():
+            return interaction_log(access=access, by=by, data=data, **kwargs), True
+    except (IntegrityError, ValidationError):
+        existing = interaction_by_client_uuid(access=access, by=by, client_uuid=client_uuid)
+        if existing is None:
+            raise
+        return existing, False
+
+
+class ClientIdTaken(Exception):
+    """A client id already names another person's entry: never hand their record out."""
+
+
+def interaction_by_client_uuid(*, access: Access, by: User, client_uuid: uuid.UUID) -> Interaction | None:
+    found = selectors.interaction_for_client_uuid(access=access, client_uuid=client_uuid)
+    if found is not None and found.created_by_id != by.pk:
+        raise ClientIdTaken
+    return found
+
+
+@transaction.atomic
 def interactions_import(
     *, access: Access, by: User, rows: Sequence[tuple[dict[str, Any], list[Organization]]]
 ) -> int:
@@ -389,6 +424,84 @@ def attendance_record(*, interaction: Interaction, statuses: dict[int, str], by:
             partnership_ids=_partnership_ids(interaction.program, (p.organization_id for p in changed)),
         )
     return len(changed)
+
+
+class AttendanceConflict(Exception):
+    """The sheet was filled in on an older copy: someone changed these rows meanwhile, or the
+    organisations are no longer on the sheet (merged, removed). Nothing was saved."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        super().__init__(rows)
+        self.rows = rows
+
+
+@transaction.atomic
+def attendance_record_once(
+    *,
+    interaction: Interaction,
+    statuses: dict[int, str],
+    by: User,
+    client_uuid: uuid.UUID,
+    seen: dict[int, str] | None = None,
+    force: bool = False,
+) -> tuple[int, bool]:
+    """`attendance_record` for a sheet the browser may send more than once (decision 9). Returns
+    (rows changed, recorded now); a repeated send returns the first send's count and changes nothing.
+    `seen` is what the sheet showed when it was filled in: a row changed by someone else since (or no
+    longer on the sheet) raises `AttendanceConflict`, unless `force` (the user chose to overwrite)."""
+    program = interaction.program
+    receipt = AttendanceSubmission.objects.filter(program=program, client_uuid=client_uuid).first()
+    if receipt is not None:
+        if receipt.interaction_id != interaction.pk or receipt.submitted_by_id != by.pk:
+            raise ClientIdTaken
+        return receipt.changed, False
+    # Lock the sheet's rows so a conflict check and the write see the same statuses.
+    current = {
+        p.organization_id: p
+        for p in Participation.objects.select_for_update()
+        .filter(interaction=interaction)
+        .select_related("organization")
+    }
+    conflicts: list[dict[str, Any]] = []
+    for org_id, status in statuses.items():
+        participation = current.get(org_id)
+        if participation is None:
+            organization = Organization.all_objects.filter(program=program, pk=org_id).first()
+            conflicts.append(
+                {"organization": org_id, "name": organization.name if organization else "", "gone": True}
+            )
+        elif (
+            seen is not None
+            and not force
+            and org_id in seen
+            and participation.status not in (seen[org_id], status)
+        ):
+            conflicts.append(
+                {
+                    "organization": org_id,
+                    "name": participation.organization.name,
+                    "gone": False,
+                    "now": participation.status,
+                    "seen": seen[org_id],
+                    "yours": status,
+                }
+            )
+    if conflicts and not force:
+        raise AttendanceConflict(conflicts)
+    # Forced: rows that left the sheet cannot be written whatever the user chose (attendance_record
+    # skips them); the rest overwrite.
+    try:
+        with transaction.atomic():
+            receipt = AttendanceSubmission.objects.create(
+                program=program, interaction=interaction, client_uuid=client_uuid, submitted_by=by
+            )
+    except IntegrityError:
+        receipt = AttendanceSubmission.objects.get(program=program, client_uuid=client_uuid)
+        return receipt.changed, False
+    changed = attendance_record(interaction=interaction, statuses=statuses, by=by)
+    receipt.changed = changed
+    receipt.save(update_fields=["changed"])
+    return changed, True
 
 
 def _occurrence_dates(start: datetime.date, frequency: str, count: int) -> list[datetime.date]:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import engagement, followups, initiatives, interactions, organizations, partnerships
+from .views import engagement, followups, initiatives, interactions, offline, organizations, partnerships
 
 urlpatterns = [
     path("", partnerships.partnership_list, name="partnership_list"),
@@ -31,6 +31,7 @@ urlpatterns = [
     path("interactions/<int:pk>/invite/", interactions.event_invite, name="event_invite"),
     path("events/series/new/", interactions.event_series_create, name="event_series_create"),
     path("invitations/", interactions.my_invitations, name="my_invitations"),
+    path("offline/", offline.offline_bundle, name="offline_bundle"),
     path("follow-ups/", followups.followup_list, name="followup_list"),
     path("follow-ups/new/", followups.followup_create, name="followup_create"),
     path("follow-ups/<int:pk>/done/", followups.followup_done, name="followup_done"),

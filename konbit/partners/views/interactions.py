@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -21,7 +23,7 @@ from konbit.core.services import ConflictError
 
 from .. import selectors, services
 from ..forms import EventSeriesForm, InteractionForm
-from ..models import EVENT_KINDS, Attendance, DriverCategory, InteractionKind, Organization
+from ..models import EVENT_KINDS, Attendance, DriverCategory, Interaction, InteractionKind, Organization
 from .partnerships import facilitator_queryset
 
 PAGE_SIZE = 50
@@ -71,10 +73,48 @@ def _chosen_organizations(request: HttpRequest, access: object) -> list[Organiza
     return list(selectors.organization_choices(access=access).filter(pk__in=ids)) if ids else []  # type: ignore[arg-type]
 
 
+def _from_outbox(request: HttpRequest) -> bool:
+    """The browser's outbox sends entries with this header and reads a JSON answer (decision 9);
+    without it the same views answer a plain form post as before."""
+    return bool(request.headers.get("X-Konbit-Outbox"))
+
+
+def _client_uuid(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("client_uuid", ""))
+    except ValueError:
+        return None
+
+
+def _outbox_answer(status: str, code: int, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"status": status, "message": message, **extra}, status=code)
+
+
+def _organizations_gone(request: HttpRequest, access: Any) -> list[str]:
+    """Names of posted organisations that are no longer choosable (merged or deleted since the entry
+    was written); an id that never was one of this programme's is named by its number only."""
+    posted = {int(v) for v in request.POST.getlist("organizations") if v.isdigit()}
+    if not posted:
+        return []
+    known = set(
+        selectors.organization_choices(access=access).filter(pk__in=posted).values_list("pk", flat=True)
+    )
+    gone = posted - known
+    names = dict(
+        Organization.all_objects.filter(program=access.program, pk__in=gone).values_list("pk", "name")
+    )
+    return [names.get(pk, f"#{pk}") for pk in sorted(gone)]
+
+
 @program_view(Action.INTERACTION_LOG)
 def interaction_create(request: HttpRequest, program: str) -> HttpResponse:
-    """The quick log: under a minute on a phone. Kind, date and the first partner are pre-filled."""
+    """The quick log: under a minute on a phone. Kind, date and the first partner are pre-filled.
+    A post with a `client_uuid` (the offline outbox, decision 9) is saved once however often it comes."""
     access = access_for(request)
+    outbox = request.method == "POST" and _from_outbox(request)
+    client_uuid = _client_uuid(request) if request.method == "POST" else None
+    if outbox and client_uuid is None:
+        return _outbox_answer("invalid", 400, _("This entry has no valid id."))
     chosen = _chosen_organizations(request, access)
     initial = {"kind": request.GET.get("kind") or InteractionKind.CONVERSATION}
     form = InteractionForm(
@@ -83,6 +123,40 @@ def interaction_create(request: HttpRequest, program: str) -> HttpResponse:
         facilitators=facilitator_queryset(access),
         initial=initial,
     )
+    if outbox and client_uuid is not None:
+        # Already saved (its answer was lost): say so before judging the entry against today's data,
+        # where its partner may have been merged since.
+        try:
+            saved = services.interaction_by_client_uuid(
+                access=access, by=acting_user(request), client_uuid=client_uuid
+            )
+        except services.ClientIdTaken:
+            return _outbox_answer("conflict", 409, _("This entry's id is already used by another entry."))
+        if saved is not None:
+            return _outbox_answer(
+                "already_saved", 200, _("This was already saved."), url=_url_after_log(access, saved)
+            )
+    if outbox and not form.is_valid():
+        gone = _organizations_gone(request, access)
+        if gone:
+            return _outbox_answer(
+                "conflict",
+                409,
+                _(
+                    "%(names)s was merged into another organisation or deleted since this was written. "
+                    "Open it, choose the organisation again and save."
+                )
+                % {"names": ", ".join(gone)},
+            )
+        return _outbox_answer(
+            "invalid",
+            400,
+            _("Some fields need correcting."),
+            errors={
+                str(form.fields[name].label) if name in form.fields else "": [str(e) for e in errors]
+                for name, errors in form.errors.items()
+            },
+        )
     if request.method == "POST" and form.is_valid():
         follow_ups = []
         if form.cleaned_data.get("follow_up"):
@@ -102,29 +176,63 @@ def interaction_create(request: HttpRequest, program: str) -> HttpResponse:
                 "kind": form.cleaned_data["driver_kind"],
                 "note": form.cleaned_data["driver_note"],
             }
+        arguments: dict[str, Any] = {
+            "access": access,
+            "by": acting_user(request),
+            "data": form.interaction_data(),
+            "organizations": list(form.cleaned_data["organizations"]),
+            "facilitators": list(form.cleaned_data["facilitators"]),
+            "follow_ups": follow_ups,
+            "driver": driver,
+        }
         try:
-            interaction = services.interaction_log(
-                access=access,
-                by=acting_user(request),
-                data=form.interaction_data(),
-                organizations=list(form.cleaned_data["organizations"]),
-                facilitators=list(form.cleaned_data["facilitators"]),
-                follow_ups=follow_ups,
-                driver=driver,
-            )
+            if client_uuid is None:
+                interaction, created = services.interaction_log(**arguments), True
+            else:
+                interaction, created = services.interaction_log_once(client_uuid=client_uuid, **arguments)
+        except services.ClientIdTaken:
+            if outbox:
+                return _outbox_answer("conflict", 409, _("This entry's id is already used by another entry."))
+            raise Http404 from None
         except ValidationError as exc:
+            if outbox:
+                return _outbox_answer("invalid", 400, " ".join(exc.messages))
             form.add_error(None, exc)
         else:
-            if interaction.kind in EVENT_KINDS:
-                messages.success(request, _("Event created. Invite partners and take attendance below."))
-                return redirect("interaction_detail", program=access.program.slug, pk=interaction.pk)
-            messages.success(request, _("Logged."))
-            target = form.cleaned_data["organizations"][0]
-            partnership = selectors.partnership_for_organization(access=access, organization=target)
-            if partnership:
-                return redirect("partnership_detail", program=access.program.slug, pk=partnership.pk)
-            return redirect("interaction_detail", program=access.program.slug, pk=interaction.pk)
+            url = _url_after_log(access, interaction)
+            if not created:
+                message = _("This was already saved.")
+            elif interaction.kind in EVENT_KINDS:
+                message = _("Event created. Invite partners and take attendance below.")
+            else:
+                message = _("Logged.")
+            if outbox:
+                # The flash message is for the page the user is sent to: only the send they are waiting
+                # for (foreground) leaves one, not the background sync of older entries.
+                if request.headers.get("X-Konbit-Outbox") == "foreground":
+                    messages.success(request, message)
+                return _outbox_answer(
+                    "saved" if created else "already_saved", 201 if created else 200, message, url=url
+                )
+            messages.success(request, message)
+            return redirect(url)
     return render(request, "partners/interaction_form.html", {"form": form, "chosen": chosen})
+
+
+def _url_after_log(access: Any, interaction: Interaction) -> str:
+    """An event opens on its own page (invitations and attendance come next); a conversation goes back
+    to the partnership of its first organisation, or to itself when there is none."""
+    slug = access.program.slug
+    if interaction.kind not in EVENT_KINDS:
+        first = interaction.participations.order_by("pk").select_related("organization").first()
+        partnership = (
+            selectors.partnership_for_organization(access=access, organization=first.organization)
+            if first
+            else None
+        )
+        if partnership:
+            return reverse("partnership_detail", kwargs={"program": slug, "pk": partnership.pk})
+    return reverse("interaction_detail", kwargs={"program": slug, "pk": interaction.pk})
 
 
 @program_view(Action.INTERACTION_VIEW)
@@ -193,17 +301,68 @@ def interaction_delete(request: HttpRequest, program: str, pk: int) -> HttpRespo
 @require_POST
 @program_view(Action.INTERACTION_LOG)
 def attendance_save(request: HttpRequest, program: str, pk: int) -> HttpResponse:
-    """The attendance sheet: one status per invited organisation."""
+    """The attendance sheet: one status per invited organisation. A sheet with a `client_uuid` (the
+    offline outbox, decision 9) is recorded once, and is refused with the rows in conflict when someone
+    changed them after the sheet was loaded (`seen-<organisation>` holds what it showed)."""
     access = access_for(request)
-    interaction = selectors.interaction_get(access=access, pk=pk)
-    statuses = {
-        int(key.removeprefix("status-")): str(value)
+    outbox = _from_outbox(request)
+    try:
+        interaction = selectors.interaction_get(access=access, pk=pk)
+    except Http404:
+        if outbox:
+            return _outbox_answer("gone", 404, _("This event was deleted since the sheet was filled in."))
+        raise
+    statuses = _organization_values(request, "status-")
+    client_uuid = _client_uuid(request)
+    if client_uuid is None:
+        if outbox:
+            return _outbox_answer("invalid", 400, _("This entry has no valid id."))
+        changed = services.attendance_record(
+            interaction=interaction, statuses=statuses, by=acting_user(request)
+        )
+        messages.success(request, _("Attendance saved (%(count)s changed).") % {"count": changed})
+        return redirect("interaction_detail", program=access.program.slug, pk=interaction.pk)
+    url = reverse("interaction_detail", kwargs={"program": access.program.slug, "pk": interaction.pk})
+    try:
+        changed, created = services.attendance_record_once(
+            interaction=interaction,
+            statuses=statuses,
+            by=acting_user(request),
+            client_uuid=client_uuid,
+            seen=_organization_values(request, "seen-"),
+            force=bool(request.POST.get("force")),
+        )
+    except services.ClientIdTaken:
+        if outbox:
+            return _outbox_answer("conflict", 409, _("This entry's id is already used by another entry."))
+        raise Http404 from None
+    except services.AttendanceConflict as conflict:
+        message = _("Someone changed this attendance after your copy of the sheet was loaded.")
+        if outbox:
+            return _outbox_answer("conflict", 409, message, rows=conflict.rows, url=url)
+        messages.error(request, message + " " + _("Nothing was saved; check the sheet and save again."))
+        return redirect(url)
+    if created:
+        message = _("Attendance saved (%(count)s changed).") % {"count": changed}
+    else:
+        message = _("This attendance sheet was already saved.")
+    if outbox:
+        if request.headers.get("X-Konbit-Outbox") == "foreground":
+            messages.success(request, message)
+        return _outbox_answer(
+            "saved" if created else "already_saved", 201 if created else 200, message, url=url
+        )
+    messages.success(request, message)
+    return redirect(url)
+
+
+def _organization_values(request: HttpRequest, prefix: str) -> dict[int, str]:
+    """`<prefix><organisation id>` fields of the post, by organisation id."""
+    return {
+        int(key.removeprefix(prefix)): str(value)
         for key, value in request.POST.items()
-        if key.startswith("status-") and key.removeprefix("status-").isdigit()
+        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
     }
-    changed = services.attendance_record(interaction=interaction, statuses=statuses, by=acting_user(request))
-    messages.success(request, _("Attendance saved (%(count)s changed).") % {"count": changed})
-    return redirect("interaction_detail", program=access.program.slug, pk=interaction.pk)
 
 
 @require_POST
