@@ -22,9 +22,14 @@ def number(value: float | Decimal | int | None, decimals: int = 2) -> str:
     return text
 
 
-def month(day: datetime.date) -> str:
+def day(value: datetime.date) -> str:
+    """'5 Jan 2026' / '5 janv. 2026' (konbit/formats): a date in text, never an ambiguous 05/01/2026."""
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def month(value: datetime.date) -> str:
     """'Oct. 2024' / 'oct. 2024' (abbreviated as the press does in each language)."""
-    return date_format(day, "N Y")
+    return date_format(value, "N Y")
 
 
 def shipped(value: str) -> str:

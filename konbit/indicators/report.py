@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from konbit.core import l10n
 from konbit.core.access import Access
 
 from . import charts, progress, selectors, services
@@ -87,7 +88,7 @@ def report_section(*, access: Access, start: datetime.date, end: datetime.date) 
             "baseline and the target being worked towards. Progress = (achieved − baseline) / "
             "(target − baseline); the status compares the achieved value with what the plan expected by then."
         )
-        % {"end": end.isoformat()},
+        % {"end": l10n.day(end)},
         "figures": [
             [_("Indicators"), len(indicators)],
             [_("On track"), statuses[Status.ON_TRACK]],

@@ -81,7 +81,7 @@ def partners_section(*, access: Access, start: datetime.date, end: datetime.date
         "one_to_one": sum(n for kind, n in by_kind.items() if kind in ONE_TO_ONE_KINDS),
     }
     top_rows = [
-        [i.occurred_on.isoformat(), str(i), i.get_kind_display(), attended]
+        [l10n.day(i.occurred_on), str(i), i.get_kind_display(), attended]
         for i, attended in partner_selectors.best_attended(access=access, start=start, end=end)
     ]
     new_partners = partnerships.filter(since__gte=start, since__lte=end).count()
@@ -183,7 +183,7 @@ def maps_section(*, access: Access, start: datetime.date, end: datetime.date) ->
                 [
                     map.name,
                     snapshot.name,
-                    snapshot.taken_on.isoformat(),
+                    l10n.day(snapshot.taken_on),
                     f.get("elements"),
                     f.get("connections"),
                     _round(f.get("density"), 3),
@@ -237,7 +237,7 @@ def lessons_section(*, access: Access, start: datetime.date, end: datetime.date)
     lessons = list(selectors.lessons_published_between(access=access, start=start, end=end))
     rows = [
         [
-            lesson.published_on.isoformat() if lesson.published_on else None,
+            l10n.day(lesson.published_on) if lesson.published_on else None,
             lesson.title,
             ", ".join(lesson.tag_list),
             ", ".join(lesson.phase_labels),
@@ -273,7 +273,7 @@ def communications_section(*, access: Access, start: datetime.date, end: datetim
     audiences = dict(Audience.choices)
     rows = [
         [
-            s.sent_on.isoformat(),
+            l10n.day(s.sent_on),
             s.communication.title,
             str(audiences.get(s.communication.audience_kind, s.communication.audience_kind)),
             s.communication.get_channel_display(),
@@ -291,8 +291,8 @@ def communications_section(*, access: Access, start: datetime.date, end: datetim
             c.title,
             c.get_audience_kind_display(),
             c.get_frequency_display(),
-            c.last_sent_on.isoformat() if c.last_sent_on else None,
-            c.next_due_on.isoformat() if c.next_due_on else None,
+            l10n.day(c.last_sent_on) if c.last_sent_on else None,
+            l10n.day(c.next_due_on) if c.next_due_on else None,
         ]
         for c in plan
     ]
