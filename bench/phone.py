@@ -120,6 +120,7 @@ class PageWeight:
     html_body: int = 0  # the document's body as sent
     html_gzip_body: int = 0  # …and gzipped (level 6), had the server compressed it
     html_encoding: str = ""
+    accept_encoding: str = ""  # what the browser offered for the page
     load_s: float = 0.0  # goto() → load event on 3G, cold cache
     failed: list[str] = field(default_factory=list)
     error: str = ""
@@ -398,6 +399,7 @@ def weigh(browser: Any, base: str, state: Any, name: str, path: str, cpu: float)
             result.html_body = len(body)
             result.html_gzip_body = len(gzip.compress(body, 6))
             result.html_encoding = response.all_headers().get("content-encoding", "")
+            result.accept_encoding = response.request.all_headers().get("accept-encoding", "")
         for request in finished:
             sizes = request.sizes()
             resp = request.response()
@@ -587,7 +589,8 @@ def report(journeys: list[Journey], weights: list[PageWeight], info: dict[str, A
     lines += [
         f"- {as_served} of {len(weights)} pages within {TARGET_PAGE_KB:g} KB as served; {gzipped} of "
         f"{len(weights)} if the HTML were gzipped.",
-        f"- HTML sent uncompressed on {plain} of {len(ok)} pages (WhiteNoise compresses static files only).",
+        f"- HTML sent uncompressed on {plain} of {len(ok)} pages (WhiteNoise compresses static files only). "
+        f"The browser offered `Accept-Encoding: {ok[0].accept_encoding if ok else '?'}`.",
     ]
     statics = {
         (r.url.split("?")[0], r.encoding or "none", r.bytes)
