@@ -179,12 +179,17 @@ def prepare_database(folder: Path, sizes: list[Size]) -> tuple[dict[Size, int], 
 
 
 @contextmanager
-def server(folder: Path, port: int) -> Iterator[str]:
-    """`konbit runserver` on 127.0.0.1:port until the block ends (stopped whatever happens)."""
-    env = {**os.environ, **django_env(folder)}
+def server(
+    folder: Path, port: int, *, env: dict[str, str] | None = None, command: list[str] | None = None
+) -> Iterator[str]:
+    """`konbit runserver` on 127.0.0.1:port until the block ends (stopped whatever happens).
+
+    `env` replaces django_env(folder) and `command` the runserver command (bench.phone runs gunicorn in
+    production mode); the command must serve on 127.0.0.1:port."""
+    env = {**os.environ, **(env if env is not None else django_env(folder))}
     log_file = (folder / "server.log").open("wb")
     process = subprocess.Popen(
-        [str(BIN / "konbit"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+        command or [str(BIN / "konbit"), "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
         env=env,
         stdout=log_file,

@@ -9,12 +9,14 @@ Runs, each as its own process (so one's memory and caches do not colour the next
 3. bench.map_render  — a 10,000-element map (and with XL a 100,000 one) drawn in headless Chromium
 4. bench.engagement  — engagement scores and warnings for a whole scale-L programme, both databases
 5. bench.imports     — 100,000 interaction rows (CSV, XLSX) and a 10,000-element Kumu JSON map
+6. bench.phone       — the quick-log journey and the main pages' weight on an emulated 3G phone (demo
+                       programme, gunicorn in production mode)
 
-`--quick` runs scale S and only the 10,000-element maps (minutes, to check the plumbing). The scale
-programmes are built once and kept in bench/out/ (SQLite files) and in the PostgreSQL databases
-konbit_bench_<scale>. Each benchmark writes its Markdown to bench/out/; this script joins them, with the
-machine, date and commit, into bench/results.md and prints it. A benchmark that fails is reported as
-failed in the table and the others still run.
+`--quick` runs scale S, only the 10,000-element maps and one phone journey (minutes, to check the
+plumbing). The scale programmes are built once and kept in bench/out/ (SQLite files) and in the
+PostgreSQL databases konbit_bench_<scale>. Each benchmark writes its Markdown to bench/out/; this script
+joins them, with the machine, date and commit, into bench/results.md and prints it. A benchmark that
+fails is reported as failed in the table and the others still run.
 """
 
 from __future__ import annotations
@@ -68,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="scale S and 10,000-element maps only")
+    parser.add_argument(
+        "--quick", action="store_true", help="scale S, 10,000-element maps and one phone journey only"
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     scale = "S" if args.quick else "L"
@@ -83,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         _run(
             "imports", ["bench.imports", *(["--rows", "10000", "--elements", "2000"] if args.quick else [])]
         ),
+        _run("phone", ["bench.phone", *(["--runs", "1"] if args.quick else [])]),
     ]
     parts = [
         "# Konbit benchmarks",
@@ -104,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         OUT / "map_analysis.md",
         OUT / "map_render.md",
         OUT / "imports.md",
+        OUT / "phone.md",
     ]
     for path in files:
         if path.exists():
