@@ -35,3 +35,11 @@ def test_the_outbox_page_is_for_signed_in_people_and_holds_no_programme_data(wor
     page = client_for(world.facilitator).get("/outbox/").content.decode()
     assert 'id="outbox-list"' in page
     assert "Alpha Secret Processor" not in page
+
+
+def test_pages_travel_gzipped_to_a_browser_that_accepts_it(world: World) -> None:
+    import gzip
+
+    response = client_for(world.owner).get("/p/alpha/", headers={"Accept-Encoding": "gzip, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Alpha Market Systems" in gzip.decompress(response.content).decode()
