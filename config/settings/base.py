@@ -67,9 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages gzipped (a funder report is 129 KB of HTML, 20 KB compressed): phones on 3G are the first
-    # screen. Django's GZipMiddleware pads each response against BREACH and CSRF tokens are masked.
-    "django.middleware.gzip.GZipMiddleware",
+    "konbit.core.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -115,7 +115,9 @@ def test_offline_conversations_and_attendance_arrive_once_after_a_reload(
     expect(page.locator(".outbox-entry")).to_have_count(4)
     expect(page.locator(".outbox-entry").first).to_contain_text("Offline note 1: they want storage")
     page.screenshot(path=str(artifacts / "offline-outbox.png"), full_page=True)
-    assert server_hits[offline_from:] == []
+    # Chromium's update check of the worker script itself escapes Playwright's offline switch at times;
+    # it sends nothing of the user's. Every other request while offline would be a send that failed.
+    assert [hit for hit in server_hits[offline_from:] if hit != "/sw.js"] == []
     assert not Interaction.objects.filter(notes__startswith="Offline note").exists()
 
     context.set_offline(False)

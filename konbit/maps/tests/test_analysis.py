@@ -455,7 +455,9 @@ def test_loop_search_stops_at_its_time_budget():
     gmap = make_map(G.nodes, G.edges)
     start = time.monotonic()
     loops = feedback_loops(gmap, max_length=6, time_budget=0.3)
-    assert time.monotonic() - start < 3
+    # Without the budget this search runs for minutes; the margin covers building the graph on a
+    # loaded two-core machine.
+    assert time.monotonic() - start < 10
     assert loops["truncated"] is True
 
 
