@@ -45,7 +45,9 @@ def test_funder_report_prints_one_section_per_page_without_navigation(
     page.get_by_role("link", name="Learning").click()
     page.get_by_role("link", name="Funder report").click()
     page.get_by_role("link", name="Year to date").click()
-    expect(page.get_by_text(f"From 1 Jan {today.year} to {today.day} {today:%b} {today.year}")).to_be_visible()
+    expect(
+        page.get_by_text(f"From 1 Jan {today.year} to {today.day} {today:%b} {today.year}")
+    ).to_be_visible()
     page.get_by_role("button", name="Print view").click()
 
     page.emulate_media(media="print")
