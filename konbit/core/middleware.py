@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 
 from .access import ACTION_ATTR, Access
@@ -18,7 +19,7 @@ class PageGZipMiddleware(GZipMiddleware):
     against BREACH and masks CSRF tokens. JSON is left alone: the map data compresses itself (and is
     cached compressed), and API clients get plain bodies."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if not response.get("Content-Type", "").startswith("text/html"):
             return response
         return super().process_response(request, response)
