@@ -134,6 +134,12 @@ CACHES = {
         "TIMEOUT": 3600,
         "OPTIONS": {"MAX_ENTRIES": 24},
     },
+    # Counters of konbit/core/throttle.py (password-reset requests per address and per client).
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
 }
 
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}
@@ -167,6 +173,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # (konbit/core/client_ip.py); axes alone would read REMOTE_ADDR, the proxy's address for everyone.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "konbit.core.client_ip.client_ip"
+# Password-reset e-mails: at most this many per e-mail address and per client address in a cool-off
+# window (the page answers the same whether a mail left or not, and whether the account exists).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3"))
+PASSWORD_RESET_LIMIT_PER_CLIENT = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_CLIENT", "10"))
+PASSWORD_RESET_COOLOFF_MINUTES = int(os.environ.get("PASSWORD_RESET_COOLOFF_MINUTES", "60"))
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
