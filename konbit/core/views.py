@@ -292,8 +292,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "core/invitation_invalid.html", status=404)
     if request.user.is_authenticated:
+        user = acting_user(request)
+        if not services.invitation_is_for(invitation=invitation, user=user):
+            # Someone else's link (forwarded, or opened in the wrong account): it stays open for the
+            # person it was sent to, and this page says who that is.
+            return render(
+                request, "core/invitation_wrong_account.html", {"invitation": invitation}, status=403
+            )
         if request.method == "POST":
-            services.invitation_accept(invitation=invitation, user=acting_user(request))
+            try:
+                services.invitation_accept(invitation=invitation, user=user)
+            except ValidationError:  # accepted meanwhile (another tab): the link no longer works
+                return render(request, "core/invitation_invalid.html", status=404)
             messages.success(request, _("Welcome to %(program)s.") % {"program": invitation.program.name})
             return redirect("program_home", program=invitation.program.slug)
         return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": None})
