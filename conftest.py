@@ -84,3 +84,11 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    """The throttle counters live in a process-wide cache: each test starts with none."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()

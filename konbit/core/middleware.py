@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_cache_control
 
 from .access import ACTION_ATTR, Access
 from .selectors import membership_for_user
@@ -55,3 +56,23 @@ class ProgramMiddleware:
         access.require(action)
         request.access = access  # type: ignore[attr-defined]
         return None
+
+
+class NoStoreMiddleware:
+    """Every answer to a signed-in person (a session) or to an API token says `Cache-Control:
+    no-store`, so neither the browser's disk cache, its back button after sign-out, nor a proxy keeps
+    a programme's data. Static files never get here (WhiteNoise answers them further out), and the
+    public pages of anonymous visitors are left as their views made them. The offline capture is not
+    affected: its service worker and page script keep pages in Cache Storage with cache.put(), which
+    HTTP caching headers do not govern."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

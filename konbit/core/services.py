@@ -271,8 +271,21 @@ def invitation_revoke(*, access: Access, invitation: Invitation, by: User) -> No
     audit.record(program=access.program, actor=by, action=AuditAction.DELETE, instance=invitation)
 
 
+def invitation_is_for(*, invitation: Invitation, user: User) -> bool:
+    """An invitation is bound to the address it was sent to (e-mail addresses compared without case)."""
+    return bool(user.email) and user.email.strip().lower() == invitation.email.strip().lower()
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """`user` joins with the invited role. Only the invitee may (anyone else holding the link gets a
+    ValidationError and the invitation stays open), and only once (the row is locked and re-read, so
+    two accepts at once cannot both pass)."""
+    if not invitation_is_for(invitation=invitation, user=user):
+        raise ValidationError(_("This invitation was sent to another address."))
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation has been used, withdrawn or has expired."))
     membership, created = Membership.objects.get_or_create(
         program=invitation.program,
         user=user,

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 
 from axes.helpers import get_failure_limit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from konbit.partners.io import exporters
 
-from . import selectors, services
+from . import selectors, services, throttle
 from .access import access_for, acting_user, program_view
+from .client_ip import client_ip
 from .forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -34,6 +38,8 @@ from .forms import (
 from .htmx import wants_fragment
 from .models import CHANGE_ACTIONS, ApiToken, AuditEvent, Phase
 from .roles import Action
+
+logger = logging.getLogger(__name__)
 
 
 class KonbitLoginView(LoginView):
@@ -59,6 +65,33 @@ class KonbitLoginView(LoginView):
                 locked_out=bool(getattr(self.request, "axes_locked_out", False)),
             )
         return super().form_invalid(form)
+
+
+class KonbitPasswordResetView(PasswordResetView):
+    """Django's reset view, throttled per e-mail address and per client address (behind the proxy,
+    the client's own), so nobody can flood an inbox or the mail server. A throttled request gets the
+    same "check your email" page as any other: the page never tells whether an account exists."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        window = timedelta(minutes=settings.PASSWORD_RESET_COOLOFF_MINUTES)
+        email = str(form.cleaned_data["email"]).strip().lower()
+        # Both counters count every request, so neither can be used to spare the other.
+        per_address = throttle.allow(
+            scope="password-reset-email",
+            key=email,
+            limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+            window=window,
+        )
+        per_client = throttle.allow(
+            scope="password-reset-client",
+            key=client_ip(self.request),
+            limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
+            window=window,
+        )
+        if per_address and per_client:
+            return super().form_valid(form)
+        logger.warning("Password reset throttled (%s).", "address" if not per_address else "client")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @program_view(Action.JOB_VIEW)
@@ -259,8 +292,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "core/invitation_invalid.html", status=404)
     if request.user.is_authenticated:
+        user = acting_user(request)
+        if not services.invitation_is_for(invitation=invitation, user=user):
+            # Someone else's link (forwarded, or opened in the wrong account): it stays open for the
+            # person it was sent to, and this page says who that is.
+            return render(
+                request, "core/invitation_wrong_account.html", {"invitation": invitation}, status=403
+            )
         if request.method == "POST":
-            services.invitation_accept(invitation=invitation, user=acting_user(request))
+            try:
+                services.invitation_accept(invitation=invitation, user=user)
+            except ValidationError:  # accepted meanwhile (another tab): the link no longer works
+                return render(request, "core/invitation_invalid.html", status=404)
             messages.success(request, _("Welcome to %(program)s.") % {"program": invitation.program.name})
             return redirect("program_home", program=invitation.program.slug)
         return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": None})

@@ -117,6 +117,17 @@ def _tags(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
+def map_extra(*, access: Access, map: Map) -> dict[str, Any]:
+    """What an imported file had that Konbit has no field for (`Map.extra`: Kumu's loops, views,
+    perspectives and settings, connections kept aside, `konbit:extra` notes), for readers who may see
+    it. It is the team's map-level data and names the whole map's elements and connections, so a
+    partner user, who sees only its own perspectives, gets none of it; the team sees the whole map,
+    so it gets all of it (an export then imports back as the same map)."""
+    if access.is_partner:
+        return {}
+    return dict(map.extra)
+
+
 def to_gmap(*, access: Access, map: Map, perspective_ids: list[int] | None = None) -> graph.GMap:
     """The map (or some perspectives of it) as plain data, in three queries of plain values (building
     model instances for 10,000 elements and 50,000 connections took most of the time)."""
@@ -147,7 +158,7 @@ def to_gmap(*, access: Access, map: Map, perspective_ids: list[int] | None = Non
         links = links.filter(perspective_id__in=visible)
     for element_id, name in links.values_list("element_id", "perspective__name"):
         names.setdefault(element_id, []).append(name)
-    g = graph.GMap(name=map.name, extra=dict(map.extra))
+    g = graph.GMap(name=map.name, extra=map_extra(access=access, map=map))
     for pk, key, label, type_, kind, function, tags, description, attributes, x, y, org_id in element_rows:
         attributes = dict(attributes)
         if org_id:

@@ -94,12 +94,25 @@ def organization_choices(*, access: Access) -> QuerySet[Organization]:
     return Organization.objects.filter(program=access.program).order_by("name")
 
 
+def organization_choices_without_partnership(*, access: Access) -> QuerySet[Organization]:
+    """Organisations that may become partners: every one of the programme without a live partnership
+    (never a partner, or its partnership is in the trash). A subquery, not
+    ``exclude(partnerships__deleted_at__isnull=True)``: through a reverse relation that also drops the
+    organisations that have no partnership at all."""
+    live = Partnership.objects.filter(program=access.program).values("organization_id")
+    return organization_choices(access=access).exclude(pk__in=live)
+
+
 def organization_search(*, access: Access, query: str, limit: int = 20) -> list[Organization]:
     """Search-as-you-type for forms: name or acronym contains the query, partners first."""
     if len(query.strip()) < 2:
         return []
     qs = organization_choices(access=access).filter(Q(name__icontains=query) | Q(acronym__icontains=query))
-    return list(qs.annotate(is_partner=Count("partnerships")).order_by("-is_partner", "name")[:limit])
+    return list(
+        qs.annotate(
+            is_partner=Count("partnerships", filter=Q(partnerships__deleted_at__isnull=True))
+        ).order_by("-is_partner", "name")[:limit]
+    )
 
 
 def organization_similar(

@@ -30,7 +30,11 @@ def analysis_scope(
     allowed = selectors.visible_perspective_ids(access=access, map=map)
     if allowed is not None:
         perspective_ids = [p for p in (perspective_ids or allowed) if p in allowed]
-    key = ",".join(str(p) for p in sorted(perspective_ids)) if perspective_ids is not None else ""
+    if perspective_ids is None:
+        key = ""
+    else:
+        # No perspective at all (a partner user without one) must not share the whole map's key "".
+        key = ",".join(str(p) for p in sorted(perspective_ids)) or "none"
     return perspective_ids, key
 
 

@@ -99,7 +99,7 @@ def partnership_list(request: HttpRequest, program: str) -> HttpResponse:
 @program_view(Action.PARTNERSHIP_CHANGE)
 def partnership_create(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
-    available = selectors.organization_choices(access=access).exclude(partnerships__deleted_at__isnull=True)
+    available = selectors.organization_choices_without_partnership(access=access)
     form = PartnershipCreateForm(
         request.POST or None,
         organizations=available,
