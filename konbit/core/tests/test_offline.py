@@ -43,3 +43,13 @@ def test_pages_travel_gzipped_to_a_browser_that_accepts_it(world: World) -> None
     response = client_for(world.owner).get("/p/alpha/", headers={"Accept-Encoding": "gzip, br"})
     assert response["Content-Encoding"] == "gzip"
     assert "Alpha Market Systems" in gzip.decompress(response.content).decode()
+
+
+def test_the_api_answers_plain_json_even_to_a_browser_that_accepts_gzip(world: World) -> None:
+    from konbit.core.services import api_token_create
+
+    _token, raw = api_token_create(user=world.owner, name="probe")
+    response = Client().get(
+        "/api/v1/programs", headers={"Authorization": f"Bearer {raw}", "Accept-Encoding": "gzip"}
+    )
+    assert response.status_code == 200 and not response.has_header("Content-Encoding")
