@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from .models import Membership, Phase, Program
 from .roles import Role
+from .transactions import service
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "konbit-demo"  # noqa: S105 - printed on purpose: a public, local-only demo login
@@ -94,7 +94,7 @@ def demo_exists() -> bool:
     return Program.objects.filter(slug=DEMO_SLUG).exists()
 
 
-@transaction.atomic
+@service
 def build_demo(seed: int = 20241) -> Program:
     ctx = DemoContext(rng=random.Random(seed))
     program = Program.objects.create(

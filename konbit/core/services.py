@@ -32,6 +32,7 @@ from .models import (
     job_key,
 )
 from .roles import Role
+from .transactions import service
 
 T = TypeVar("T", bound=TenantModel)
 
@@ -56,7 +57,7 @@ def token_hash(raw: str) -> str:
 # --- generic writes for tenant-owned rows -------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def tenant_record_create(*, model: type[T], program: Program, by: User, data: dict[str, Any]) -> T:
     instance = model(program=program, created_by=by, updated_by=by, **data)
     instance.full_clean()
@@ -98,7 +99,7 @@ def _apply_update(
     return changes
 
 
-@transaction.atomic
+@service
 def tenant_record_update(
     *, instance: TenantModel, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> audit.Changes:
@@ -109,7 +110,7 @@ def tenant_record_update(
     )
 
 
-@transaction.atomic
+@service
 def tenant_record_delete(*, instance: TenantModel, by: User) -> None:
     """Move to trash. Nothing is destroyed; an owner can restore it from the trash page."""
     instance.deleted_at = timezone.now()
@@ -119,7 +120,7 @@ def tenant_record_delete(*, instance: TenantModel, by: User) -> None:
     audit.record(program=instance.program, actor=by, action=AuditAction.DELETE, instance=instance)
 
 
-@transaction.atomic
+@service
 def tenant_record_restore(*, instance: TenantModel, by: User) -> None:
     instance.deleted_at = None
     instance.deleted_by = None
@@ -128,9 +129,11 @@ def tenant_record_restore(*, instance: TenantModel, by: User) -> None:
     audit.record(program=instance.program, actor=by, action=AuditAction.RESTORE, instance=instance)
 
 
+@service
 def trash_empty(*, access: Access, by: User, rows: list[TenantModel]) -> tuple[int, list[TenantModel]]:
     """Delete trashed rows for good (owners only). Rows that other records still point to are kept
-    and returned, so the owner learns why they stayed."""
+    and returned, so the owner learns why they stayed. One transaction; each row in a savepoint, so a
+    kept row does not undo the others."""
     purged = 0
     kept: list[TenantModel] = []
     for row in rows:
@@ -156,7 +159,7 @@ def trash_empty(*, access: Access, by: User, rows: list[TenantModel]) -> tuple[i
 # --- programmes ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def program_create(*, owner: User, name: str, slug: str, **fields: Any) -> Program:
     program = Program(name=name, slug=slug, **fields)
     program.full_clean()
@@ -172,7 +175,7 @@ def program_create(*, owner: User, name: str, slug: str, **fields: Any) -> Progr
     return program
 
 
-@transaction.atomic
+@service
 def program_update(
     *, program: Program, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> audit.Changes:
@@ -188,7 +191,7 @@ def _owners_left(program: Program, excluding: Membership) -> int:
     return Membership.objects.filter(program=program, role=Role.OWNER).exclude(pk=excluding.pk).count()
 
 
-@transaction.atomic
+@service
 def membership_change_role(
     *, access: Access, membership: Membership, role: str, organization: Any, by: User
 ) -> None:
@@ -206,7 +209,7 @@ def membership_change_role(
     )
 
 
-@transaction.atomic
+@service
 def membership_remove(*, access: Access, membership: Membership, by: User) -> None:
     if membership.role == Role.OWNER and _owners_left(access.program, membership) == 0:
         raise ValidationError(_("A programme needs at least one owner."))
@@ -214,7 +217,7 @@ def membership_remove(*, access: Access, membership: Membership, by: User) -> No
     membership.delete()
 
 
-@transaction.atomic
+@service
 def invitation_create(
     *, access: Access, email: str, role: str, organization: Any, by: User
 ) -> tuple[Invitation, str]:
@@ -264,7 +267,7 @@ def invitation_by_token(*, raw: str) -> Invitation | None:
     return invitation
 
 
-@transaction.atomic
+@service
 def invitation_revoke(*, access: Access, invitation: Invitation, by: User) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
@@ -276,7 +279,7 @@ def invitation_is_for(*, invitation: Invitation, user: User) -> bool:
     return bool(user.email) and user.email.strip().lower() == invitation.email.strip().lower()
 
 
-@transaction.atomic
+@service
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """`user` joins with the invited role. Only the invitee may (anyone else holding the link gets a
     ValidationError and the invitation stays open), and only once (the row is locked and re-read, so
@@ -304,7 +307,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-@transaction.atomic
+@service
 def user_create(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
     email = email.strip().lower()
     return User.objects.create_user(
@@ -315,7 +318,7 @@ def user_create(*, email: str, password: str, first_name: str = "", last_name: s
 # --- the audit trail of sign-ins, exports and downloads (decision 7) ---------------------------
 
 
-@transaction.atomic
+@service
 def sign_in_record(*, user: User, action: AuditAction = AuditAction.SIGN_IN) -> None:
     """A sign-in (or a failed one) goes to the trail of every programme the user belongs to, so each
     owner sees that a member signed in and nothing of what the member does elsewhere. Someone with no
@@ -324,7 +327,7 @@ def sign_in_record(*, user: User, action: AuditAction = AuditAction.SIGN_IN) -> 
     audit.record_for_programs(program_ids=program_ids or [None], actor=user, action=action)
 
 
-@transaction.atomic
+@service
 def sign_in_failed_record(*, username: str, locked_out: bool) -> None:
     """A wrong password for an existing account, or the attempt that locked it (django-axes). Names
     that match no account leave no row: they tell an owner nothing and would let anyone fill the
@@ -345,7 +348,7 @@ def download_record(*, access: Access, by: User, what: str) -> None:
     audit.record(program=access.program, actor=by, action=AuditAction.DOWNLOAD, object_repr=what)
 
 
-@transaction.atomic
+@service
 def backup_record(*, program_slugs: list[str]) -> None:
     """`konbit backup` wrote these programmes to a file (run on the server: no person to name)."""
     program_ids = Program.objects.filter(slug__in=program_slugs).values_list("pk", flat=True)
@@ -360,7 +363,7 @@ def backup_record(*, program_slugs: list[str]) -> None:
 # --- API tokens ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     raw = "kbt_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -369,7 +372,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-@transaction.atomic
+@service
 def api_token_revoke(*, user: User, pk: int) -> bool:
     return bool(
         ApiToken.objects.filter(user_id=user.pk, pk=pk, revoked_at__isnull=True).update(
@@ -393,7 +396,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
     return token.user
 
 
-@transaction.atomic
+@service
 def job_start(*, access: Access, kind: str, label: str, params: dict[str, Any], by: User) -> Job:
     """Queues a background job (see konbit.core.tasks). The same job already waiting or running for this
     programme is returned instead of starting a second one."""

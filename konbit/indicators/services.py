@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from konbit.core import audit
 from konbit.core.access import Access
 from konbit.core.models import AuditAction
 from konbit.core.services import tenant_record_create, tenant_record_delete, tenant_record_update
+from konbit.core.transactions import service
 
 from . import progress
 from .models import (
@@ -121,7 +121,7 @@ def _check_links(access: Access, data: dict[str, Any]) -> None:
             raise ValidationError({"chain_box": _("This box belongs to another intervention.")})
 
 
-@transaction.atomic
+@service
 def indicator_create(
     *, access: Access, by: User, data: dict[str, Any], dimensions: list[Dimension] | None = None
 ) -> Indicator:
@@ -134,7 +134,7 @@ def indicator_create(
     return indicator
 
 
-@transaction.atomic
+@service
 def indicator_update(
     *,
     access: Access,
@@ -157,6 +157,7 @@ def indicator_update(
     return changes
 
 
+@service
 def indicator_delete(*, indicator: Indicator, by: User) -> None:
     tenant_record_delete(instance=indicator, by=by)
 
@@ -164,7 +165,7 @@ def indicator_delete(*, indicator: Indicator, by: User) -> None:
 # --- dimensions ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def dimension_create(
     *, access: Access, by: User, name: str, categories: list[str], indicator: Indicator | None = None
 ) -> Dimension:
@@ -188,7 +189,7 @@ def dimension_create(
     return dimension
 
 
-@transaction.atomic
+@service
 def category_add(*, dimension: Dimension, by: User, name: str) -> Category:
     name = name.strip()
     if Category.objects.filter(dimension=dimension, name__iexact=name).exists():
@@ -202,6 +203,7 @@ def category_add(*, dimension: Dimension, by: User, name: str) -> Category:
     )
 
 
+@service
 def dimension_delete(*, dimension: Dimension, by: User) -> None:
     if Measurement.objects.filter(category__dimension=dimension).exists():
         raise ValidationError(_("Measurements use this dimension's categories: delete them first."))
@@ -211,7 +213,7 @@ def dimension_delete(*, dimension: Dimension, by: User) -> None:
 # --- targets and milestones ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def target_set(*, indicator: Indicator, by: User, data: dict[str, Any]) -> Target:
     """Add a target or milestone, or change the value of the one already set for that period
     (and category): one of each kind per period."""
@@ -232,7 +234,7 @@ def target_set(*, indicator: Indicator, by: User, data: dict[str, Any]) -> Targe
     return target
 
 
-@transaction.atomic
+@service
 def target_delete(*, target: Target, by: User) -> None:
     tenant_record_delete(instance=target, by=by)
     indicator_refresh(indicator=target.indicator)
@@ -251,7 +253,7 @@ def _category_allowed(indicator: Indicator, category: Category | None) -> None:
         raise ValidationError({"category": _("This indicator is not disaggregated by that category.")})
 
 
-@transaction.atomic
+@service
 def measurement_record(
     *, indicator: Indicator, by: User, data: dict[str, Any], refresh: bool = True
 ) -> tuple[Measurement, bool]:
@@ -292,7 +294,7 @@ def measurement_record(
     return measurement, created
 
 
-@transaction.atomic
+@service
 def measurement_delete(*, measurement: Measurement, by: User) -> None:
     tenant_record_delete(instance=measurement, by=by)
     indicator_refresh(indicator=measurement.indicator)
@@ -309,12 +311,14 @@ def _check_benchmark(access: Access, data: dict[str, Any]) -> None:
         raise ValidationError({"indicator": _("Choose an indicator of this programme.")})
 
 
+@service
 def benchmark_create(*, access: Access, by: User, data: dict[str, Any]) -> PartnerBenchmark:
     _check_benchmark(access, data)
     data = {**data, "status": BenchmarkStatus.PENDING}
     return tenant_record_create(model=PartnerBenchmark, program=access.program, by=by, data=data)
 
 
+@service
 def benchmark_update(
     *,
     access: Access,
@@ -328,7 +332,7 @@ def benchmark_update(
     return tenant_record_update(instance=benchmark, by=by, data=data, expected_version=expected_version)
 
 
-@transaction.atomic
+@service
 def benchmark_record_status(
     *, benchmark: PartnerBenchmark, status: str, note: str, by: User
 ) -> dict[str, list[Any]]:
@@ -346,6 +350,7 @@ def benchmark_record_status(
     return changes
 
 
+@service
 def benchmark_delete(*, benchmark: PartnerBenchmark, by: User) -> None:
     tenant_record_delete(instance=benchmark, by=by)
 

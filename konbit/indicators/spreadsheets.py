@@ -19,7 +19,6 @@ from typing import Any, cast
 import openpyxl
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +26,7 @@ from django_stubs_ext import StrOrPromise
 
 from konbit.core.access import Access
 from konbit.core.models import Program
+from konbit.core.transactions import service
 from konbit.partners.io import readers
 from konbit.partners.io.exporters import Cell, Sheet
 from konbit.partners.io.importers import (
@@ -405,7 +405,7 @@ class ImportFailed(Exception):
         self.message = message
 
 
-@transaction.atomic
+@service
 def import_commit(*, access: Access, by: User, kind: str, table: readers.Table) -> Plan:
     """Check the file again and, when no row has an error, write every new (or changed) row; all or
     nothing. Raises ImportFailed (nothing written) when a service refuses a row."""

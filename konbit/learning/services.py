@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from konbit.core import audit
 from konbit.core.access import Access
 from konbit.core.models import AuditAction
 from konbit.core.services import tenant_record_create, tenant_record_delete, tenant_record_update
+from konbit.core.transactions import service
 
 from . import schedule, search
 from .models import Communication, CommunicationSending, Lesson, LessonStatus
@@ -60,7 +60,7 @@ def _lesson_data(data: dict[str, Any], *, current: Lesson | None = None) -> dict
     return data
 
 
-@transaction.atomic
+@service
 def lesson_create(
     *,
     access: Access,
@@ -77,7 +77,7 @@ def lesson_create(
     return lesson
 
 
-@transaction.atomic
+@service
 def lesson_update(
     *,
     lesson: Lesson,
@@ -115,7 +115,7 @@ def lesson_update(
     return changes
 
 
-@transaction.atomic
+@service
 def lesson_delete(*, lesson: Lesson, by: User) -> None:
     """To the trash. The search index keeps the row (searches only see live lessons), so a restore
     from the trash finds it again without any step of ours."""
@@ -144,7 +144,7 @@ def _refresh_due(communication: Communication) -> None:
     communication.last_sent_on, communication.next_due_on = last, due
 
 
-@transaction.atomic
+@service
 def communication_create(*, access: Access, by: User, data: dict[str, Any]) -> Communication:
     communication: Communication = tenant_record_create(
         model=Communication, program=access.program, by=by, data=data
@@ -153,7 +153,7 @@ def communication_create(*, access: Access, by: User, data: dict[str, Any]) -> C
     return communication
 
 
-@transaction.atomic
+@service
 def communication_update(
     *, communication: Communication, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
@@ -164,12 +164,12 @@ def communication_update(
     return changes
 
 
-@transaction.atomic
+@service
 def communication_delete(*, communication: Communication, by: User) -> None:
     tenant_record_delete(instance=communication, by=by)
 
 
-@transaction.atomic
+@service
 def communication_log_sending(
     *,
     communication: Communication,
@@ -195,7 +195,7 @@ def communication_log_sending(
     return sending
 
 
-@transaction.atomic
+@service
 def communication_sending_delete(*, sending: CommunicationSending, by: User) -> None:
     tenant_record_delete(instance=sending, by=by)
     _refresh_due(sending.communication)

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from konbit.core import audit
 from konbit.core.access import Access
 from konbit.core.models import AuditAction, Program
 from konbit.core.services import tenant_record_create, tenant_record_delete, tenant_record_update
+from konbit.core.transactions import service
 from konbit.partners.names import normalize_name
 
 from . import graph
@@ -30,6 +30,8 @@ def new_key() -> str:
 
 
 def _touch(map: Map) -> None:
+    """The version bump: always the last write of an element or connection change, inside its
+    transaction, so a cached analysis never outlives the content it was computed from."""
     Map.all_objects.filter(pk=map.pk).update(content_version=F("content_version") + 1)
     map.refresh_from_db(fields=["content_version"])
 
@@ -37,10 +39,12 @@ def _touch(map: Map) -> None:
 # --- maps and perspectives ----------------------------------------------------------------------
 
 
+@service
 def map_create(*, access: Access, by: User, data: dict[str, Any]) -> Map:
     return tenant_record_create(model=Map, program=access.program, by=by, data=data)
 
 
+@service
 def perspective_create(*, access: Access, map: Map, by: User, data: dict[str, Any]) -> Perspective:
     if access.is_partner:
         # A partner user draws its own view: always its organisation's, always private.
@@ -56,6 +60,7 @@ def perspective_create(*, access: Access, map: Map, by: User, data: dict[str, An
 # --- elements and connections -------------------------------------------------------------------
 
 
+@service
 def element_create(
     *, access: Access, map: Map, by: User, data: dict[str, Any], perspectives: Iterable[Perspective] = ()
 ) -> Element:
@@ -67,6 +72,7 @@ def element_create(
     return element
 
 
+@service
 def element_update(
     *,
     element: Element,
@@ -76,37 +82,37 @@ def element_update(
     perspectives: Iterable[Perspective] | None = None,
 ) -> dict[str, list[Any]]:
     """Change an element's fields and, when given, which perspectives include it."""
-    with transaction.atomic():
-        changes = tenant_record_update(instance=element, by=by, data=data, expected_version=expected_version)
-        if perspectives is not None:
-            before = sorted(p.name for p in element.perspectives.all())
-            element.perspectives.set(list(perspectives))
-            after = sorted(p.name for p in element.perspectives.all())
-            if before != after:
-                changes["perspectives"] = [before, after]
-                audit.record(
-                    program=element.program,
-                    actor=by,
-                    action=AuditAction.UPDATE,
-                    instance=element,
-                    changes={"perspectives": [before, after]},
-                )
+    changes = tenant_record_update(instance=element, by=by, data=data, expected_version=expected_version)
+    if perspectives is not None:
+        before = sorted(p.name for p in element.perspectives.all())
+        element.perspectives.set(list(perspectives))
+        after = sorted(p.name for p in element.perspectives.all())
+        if before != after:
+            changes["perspectives"] = [before, after]
+            audit.record(
+                program=element.program,
+                actor=by,
+                action=AuditAction.UPDATE,
+                instance=element,
+                changes={"perspectives": [before, after]},
+            )
     if changes:
         _touch(element.map)
     return changes
 
 
+@service
 def element_delete(*, element: Element, by: User) -> None:
     """The element and its connections go to the trash together (restoring brings back the element)."""
-    with transaction.atomic():
-        for connection in Connection.objects.filter(map=element.map).filter(
-            source=element
-        ) | Connection.objects.filter(map=element.map, target=element):
-            tenant_record_delete(instance=connection, by=by)
-        tenant_record_delete(instance=element, by=by)
+    for connection in Connection.objects.filter(map=element.map).filter(
+        source=element
+    ) | Connection.objects.filter(map=element.map, target=element):
+        tenant_record_delete(instance=connection, by=by)
+    tenant_record_delete(instance=element, by=by)
     _touch(element.map)
 
 
+@service
 def connection_create(*, access: Access, map: Map, by: User, data: dict[str, Any]) -> Connection:
     if data["source"].map_id != map.pk or data["target"].map_id != map.pk:
         raise ValidationError(_("Both ends must be elements of this map."))
@@ -119,6 +125,7 @@ def connection_create(*, access: Access, map: Map, by: User, data: dict[str, Any
     return connection
 
 
+@service
 def connection_update(
     *, connection: Connection, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
@@ -128,12 +135,13 @@ def connection_update(
     return changes
 
 
+@service
 def connection_delete(*, connection: Connection, by: User) -> None:
     tenant_record_delete(instance=connection, by=by)
     _touch(connection.map)
 
 
-@transaction.atomic
+@service
 def positions_save(*, access: Access, map: Map, positions: dict[str, tuple[float, float]]) -> int:
     """Store laid-out positions (element key → x, y). Positions are not analysed: no version bump."""
     elements = list(Element.objects.filter(program=access.program, map=map, key__in=list(positions)))
@@ -144,7 +152,7 @@ def positions_save(*, access: Access, map: Map, positions: dict[str, tuple[float
     return len(elements)
 
 
-@transaction.atomic
+@service
 def element_merge(*, access: Access, keep: Element, merge: Element, by: User) -> int:
     """Fold a duplicate element into another (e.g. the same actor drawn by two partners): its
     connections and perspectives move over, the duplicate goes to the trash. Returns connections moved."""
@@ -170,7 +178,7 @@ def element_merge(*, access: Access, keep: Element, merge: Element, by: User) ->
 # --- a partner's own view -----------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def partner_view_save(
     *, access: Access, perspective: Perspective, by: User, ties: list[dict[str, Any]]
 ) -> int:
@@ -230,7 +238,7 @@ def partner_view_save(
 # --- import -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
     """Create a map from plain data (a file already read and checked). Bulk inserts; one audit line."""
     map = tenant_record_create(
@@ -327,6 +335,7 @@ def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
 # --- analysis and snapshots ---------------------------------------------------------------------
 
 
+@service
 def analysis_store(
     *, program: Program, map: Map, perspective_key: str, result: dict[str, Any]
 ) -> AnalysisResult:
@@ -340,7 +349,7 @@ def analysis_store(
     return row
 
 
-@transaction.atomic
+@service
 def snapshot_create(
     *,
     access: Access,

@@ -22,6 +22,7 @@ from konbit.core.services import (
     tenant_record_delete,
     tenant_record_update,
 )
+from konbit.core.transactions import service
 
 from . import engagement, selectors
 from .activity import load_activities
@@ -48,11 +49,13 @@ from .names import normalize_name
 # --- organisations ------------------------------------------------------------------------------
 
 
+@service
 def organization_create(*, access: Access, by: User, data: dict[str, Any]) -> Organization:
     data = {**data, "normalized_name": normalize_name(data.get("name", ""))}
     return tenant_record_create(model=Organization, program=access.program, by=by, data=data)
 
 
+@service
 def organization_update(
     *, organization: Organization, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
@@ -61,11 +64,12 @@ def organization_update(
     return tenant_record_update(instance=organization, by=by, data=data, expected_version=expected_version)
 
 
+@service
 def organization_delete(*, organization: Organization, by: User) -> None:
     tenant_record_delete(instance=organization, by=by)
 
 
-@transaction.atomic
+@service
 def organization_merge(
     *, access: Access, keep: Organization, merge: Organization, by: User
 ) -> dict[str, int]:
@@ -127,7 +131,7 @@ def organization_merge(
 # --- partnerships -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def partnership_create(
     *, access: Access, organization: Organization, by: User, data: dict[str, Any], reason: str = ""
 ) -> Partnership:
@@ -152,6 +156,7 @@ def partnership_create(
     return partnership
 
 
+@service
 def partnership_update(
     *, partnership: Partnership, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
@@ -160,7 +165,7 @@ def partnership_update(
     return tenant_record_update(instance=partnership, by=by, data=data, expected_version=expected_version)
 
 
-@transaction.atomic
+@service
 def partnership_change_segment(
     *, partnership: Partnership, segment: str, changed_on: datetime.date, reason: str, by: User
 ) -> SegmentChange | None:
@@ -184,6 +189,7 @@ def partnership_change_segment(
     return change
 
 
+@service
 def partnership_child_create(
     *, partnership: Partnership, model: type[Any], by: User, data: dict[str, Any]
 ) -> Any:
@@ -195,6 +201,7 @@ def partnership_child_create(
     return row
 
 
+@service
 def partnership_child_delete(*, row: Any, by: User) -> None:
     tenant_record_delete(instance=row, by=by)
     engagement_refresh(program=row.program, partnership_ids=[row.partnership_id])
@@ -211,7 +218,7 @@ def _partnership_ids(program: Program, organization_ids: Iterable[int]) -> list[
     )
 
 
-@transaction.atomic
+@service
 def interaction_log(
     *,
     access: Access,
@@ -266,7 +273,7 @@ def interaction_log(
     return interaction
 
 
-@transaction.atomic
+@service
 def interaction_log_once(
     *, access: Access, by: User, client_uuid: uuid.UUID, **kwargs: Any
 ) -> tuple[Interaction, bool]:
@@ -299,7 +306,7 @@ def interaction_by_client_uuid(*, access: Access, by: User, client_uuid: uuid.UU
     return found
 
 
-@transaction.atomic
+@service
 def interactions_import(
     *, access: Access, by: User, rows: Sequence[tuple[dict[str, Any], list[Organization]]]
 ) -> int:
@@ -347,6 +354,7 @@ def interactions_import(
     return len(interactions)
 
 
+@service
 def interaction_update(
     *, interaction: Interaction, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
@@ -358,6 +366,7 @@ def interaction_update(
     return changes
 
 
+@service
 def interaction_delete(*, interaction: Interaction, by: User) -> None:
     tenant_record_delete(instance=interaction, by=by)
     org_ids = interaction.participations.values_list("organization_id", flat=True)
@@ -366,7 +375,7 @@ def interaction_delete(*, interaction: Interaction, by: User) -> None:
     )
 
 
-@transaction.atomic
+@service
 def event_invite(*, interaction: Interaction, organizations: Iterable[Organization], by: User) -> int:
     existing = set(interaction.participations.values_list("organization_id", flat=True))
     new = [o for o in organizations if o.pk not in existing and o.program_id == interaction.program_id]
@@ -396,7 +405,7 @@ def event_invite(*, interaction: Interaction, organizations: Iterable[Organizati
     return len(new)
 
 
-@transaction.atomic
+@service
 def attendance_record(*, interaction: Interaction, statuses: dict[int, str], by: User) -> int:
     """Set attendance per organisation (organisation id → status). Returns how many changed."""
     valid = set(Attendance.values)
@@ -435,7 +444,7 @@ class AttendanceConflict(Exception):
         self.rows = rows
 
 
-@transaction.atomic
+@service
 def attendance_record_once(
     *,
     interaction: Interaction,
@@ -523,7 +532,7 @@ def _occurrence_dates(start: datetime.date, frequency: str, count: int) -> list[
     return dates
 
 
-@transaction.atomic
+@service
 def event_series_create(
     *, access: Access, by: User, data: dict[str, Any], organizations: list[Organization]
 ) -> EventSeries:
@@ -549,6 +558,7 @@ def event_series_create(
 # --- follow-ups and initiatives -----------------------------------------------------------------
 
 
+@service
 def followup_create(*, access: Access, by: User, data: dict[str, Any]) -> FollowUp:
     follow_up = tenant_record_create(model=FollowUp, program=access.program, by=by, data=data)
     engagement_refresh(
@@ -557,6 +567,7 @@ def followup_create(*, access: Access, by: User, data: dict[str, Any]) -> Follow
     return follow_up
 
 
+@service
 def followup_set_done(*, follow_up: FollowUp, done_on: datetime.date | None, by: User) -> None:
     tenant_record_update(instance=follow_up, by=by, data={"done_on": done_on})
     engagement_refresh(
@@ -565,6 +576,7 @@ def followup_set_done(*, follow_up: FollowUp, done_on: datetime.date | None, by:
     )
 
 
+@service
 def initiative_support_add(
     *, access: Access, by: User, initiative: Any, organization: Organization, how: str
 ) -> InitiativeSupport:
@@ -599,7 +611,7 @@ def params_for(settings_row: EngagementSettings) -> engagement.Params:
     )
 
 
-@transaction.atomic
+@service
 def engagement_settings_update(
     *, program: Program, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
@@ -622,7 +634,7 @@ def engagement_settings_update(
     return changes
 
 
-@transaction.atomic
+@service
 def engagement_refresh(
     *, program: Program, partnership_ids: Iterable[int] | None = None, today: datetime.date | None = None
 ) -> int:
@@ -693,13 +705,19 @@ def _months_back(month: datetime.date, n: int) -> datetime.date:
 
 
 def engagement_ensure_current(*, program: Program, today: datetime.date | None = None) -> None:
-    """Warnings depend on today's date ("no conversation for 60 days"): refresh once a day."""
+    """Warnings depend on today's date ("no conversation for 60 days"): refresh once a day. A read
+    first, so that once the day is done a page view opens no write transaction."""
     today = today or timezone.localdate()
     if engagement_settings_for(program).computed_on == today:
         return
-    with transaction.atomic():
-        # The first requests of the day arrive together: the first takes the settings row's lock and
-        # refreshes; the others wait for it, then find the day done instead of refreshing again.
-        locked = EngagementSettings.objects.select_for_update().get(program=program)
-        if locked.computed_on != today:
-            engagement_refresh(program=program, today=today)
+    engagement_refresh_day(program=program, today=today)
+
+
+@service
+def engagement_refresh_day(*, program: Program, today: datetime.date) -> None:
+    """The day's refresh of a whole programme, once. The first requests of the day arrive together:
+    the first takes the settings row's lock and refreshes; the others wait for it, then find the day
+    done instead of refreshing again."""
+    locked = EngagementSettings.objects.select_for_update().get(program=program)
+    if locked.computed_on != today:
+        engagement_refresh(program=program, today=today)

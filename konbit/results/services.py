@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from konbit.core.services import (
     tenant_record_delete,
     tenant_record_update,
 )
+from konbit.core.transactions import service
 from konbit.partners.models import Organization, Partnership, Segment
 
 from .models import (
@@ -48,7 +48,7 @@ from .playbook import DEFAULTS, as_source, source
 # --- playbook -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def playbook_materialise(*, program: Program, phase: str, by: User) -> PhasePlaybook:
     """The programme's own copy of one phase's guidance and checklist, made from the defaults the
     first time someone edits or ticks something in that phase (texts kept as shipped, see playbook.shown)."""
@@ -86,7 +86,7 @@ def _is_default_playbook(phase: str, data: dict[str, Any], lines: list[str]) -> 
     return same_text and lines == [source(text) for text in defaults.checklist]
 
 
-@transaction.atomic
+@service
 def checklist_tick(*, access: Access, phase: str, item: str, done: bool, by: User) -> ChecklistItem:
     """Tick (or un-tick) one item. `item` is an item's id, or `d<n>` for the n-th default item of a
     phase the programme has not copied yet."""
@@ -108,7 +108,7 @@ def checklist_tick(*, access: Access, phase: str, item: str, done: bool, by: Use
     return row
 
 
-@transaction.atomic
+@service
 def playbook_update(
     *,
     access: Access,
@@ -174,7 +174,7 @@ def _check_partners(program: Program, organizations: Iterable[Organization]) -> 
     return chosen
 
 
-@transaction.atomic
+@service
 def intervention_create(
     *, access: Access, by: User, data: dict[str, Any], organizations: Iterable[Organization] = ()
 ) -> Intervention:
@@ -192,7 +192,7 @@ def intervention_create(
     return intervention
 
 
-@transaction.atomic
+@service
 def intervention_update(
     *,
     intervention: Intervention,
@@ -224,10 +224,12 @@ def intervention_update(
     return changes
 
 
+@service
 def intervention_delete(*, intervention: Intervention, by: User) -> None:
     tenant_record_delete(instance=intervention, by=by)
 
 
+@service
 def facilitator_role_add(*, intervention: Intervention, by: User, data: dict[str, Any]) -> FacilitatorRole:
     return tenant_record_create(
         model=FacilitatorRole,
@@ -237,6 +239,7 @@ def facilitator_role_add(*, intervention: Intervention, by: User, data: dict[str
     )
 
 
+@service
 def facilitator_role_delete(*, role: FacilitatorRole, by: User) -> None:
     tenant_record_delete(instance=role, by=by)
 
@@ -244,6 +247,7 @@ def facilitator_role_delete(*, role: FacilitatorRole, by: User) -> None:
 # --- results chains -----------------------------------------------------------------------------
 
 
+@service
 def chain_box_create(*, intervention: Intervention, by: User, data: dict[str, Any]) -> ChainBox:
     last = ChainBox.objects.filter(intervention=intervention, level=data.get("level")).aggregate(
         m=Max("position")
@@ -256,13 +260,14 @@ def chain_box_create(*, intervention: Intervention, by: User, data: dict[str, An
     )
 
 
+@service
 def chain_box_update(
     *, box: ChainBox, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
     return tenant_record_update(instance=box, by=by, data=data, expected_version=expected_version)
 
 
-@transaction.atomic
+@service
 def chain_box_delete(*, box: ChainBox, by: User) -> None:
     """The box and the arrows into and out of it go to the trash."""
     for link in ChainLink.objects.filter(Q(source=box) | Q(target=box), program=box.program):
@@ -270,6 +275,7 @@ def chain_box_delete(*, box: ChainBox, by: User) -> None:
     tenant_record_delete(instance=box, by=by)
 
 
+@service
 def chain_link_create(
     *, intervention: Intervention, by: User, source: ChainBox, target: ChainBox, assumption: str = ""
 ) -> ChainLink:
@@ -287,6 +293,7 @@ def chain_link_create(
     )
 
 
+@service
 def chain_link_update(
     *, link: ChainLink, by: User, assumption: str, expected_version: int | None = None
 ) -> dict[str, list[Any]]:
@@ -295,6 +302,7 @@ def chain_link_update(
     )
 
 
+@service
 def chain_link_delete(*, link: ChainLink, by: User) -> None:
     tenant_record_delete(instance=link, by=by)
 
@@ -313,6 +321,7 @@ def chain_data(*, intervention: Intervention) -> dict[str, Any]:
     }
 
 
+@service
 def chain_version_save(
     *, intervention: Intervention, by: User, review_date: datetime.date, note: str = ""
 ) -> ChainVersion:
@@ -340,6 +349,7 @@ def chain_version_save(
 # --- adopt, adapt, expand, respond -------------------------------------------------------------
 
 
+@service
 def aaer_entry_create(*, intervention: Intervention, by: User, data: dict[str, Any]) -> AaerEntry:
     organization = data.get("organization")
     if organization is None or organization.program_id != intervention.program_id:
@@ -349,6 +359,7 @@ def aaer_entry_create(*, intervention: Intervention, by: User, data: dict[str, A
     )
 
 
+@service
 def aaer_entry_update(
     *, entry: AaerEntry, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> dict[str, list[Any]]:
@@ -358,10 +369,12 @@ def aaer_entry_update(
     return tenant_record_update(instance=entry, by=by, data=data, expected_version=expected_version)
 
 
+@service
 def aaer_entry_delete(*, entry: AaerEntry, by: User) -> None:
     tenant_record_delete(instance=entry, by=by)
 
 
+@service
 def actor_quick_create(*, access: Access, by: User, name: str, type: str) -> Organization:
     """An actor that is not a partner (e.g. a firm that copied a change), added from the AAER form.
     An organisation of the same normalised name is reused instead of making a duplicate."""
@@ -382,7 +395,7 @@ def actor_quick_create(*, access: Access, by: User, name: str, type: str) -> Org
 # --- rolling exit -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def exit_criteria_save(
     *, access: Access, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> ExitCriteria:
@@ -393,7 +406,7 @@ def exit_criteria_save(
     return criteria
 
 
-@transaction.atomic
+@service
 def exit_decision_record(
     *, access: Access, organization: Organization, by: User, data: dict[str, Any]
 ) -> ExitDecision:
@@ -420,6 +433,7 @@ def exit_decision_record(
     return decision
 
 
+@service
 def exit_decision_delete(*, decision: ExitDecision, by: User) -> None:
     tenant_record_delete(instance=decision, by=by)
 
@@ -436,7 +450,7 @@ def _check_actors(program: Program, organizations: Iterable[Organization]) -> li
     return chosen
 
 
-@transaction.atomic
+@service
 def relationship_group_create(
     *, access: Access, by: User, data: dict[str, Any], organizations: Iterable[Organization]
 ) -> RelationshipGroup:
@@ -446,7 +460,7 @@ def relationship_group_create(
     return group
 
 
-@transaction.atomic
+@service
 def relationship_group_update(
     *,
     group: RelationshipGroup,
@@ -471,10 +485,12 @@ def relationship_group_update(
     return changes
 
 
+@service
 def relationship_group_delete(*, group: RelationshipGroup, by: User) -> None:
     tenant_record_delete(instance=group, by=by)
 
 
+@service
 def relationship_assessment_add(
     *, group: RelationshipGroup, by: User, data: dict[str, Any]
 ) -> RelationshipAssessment:
@@ -483,5 +499,6 @@ def relationship_assessment_add(
     )
 
 
+@service
 def relationship_assessment_delete(*, assessment: RelationshipAssessment, by: User) -> None:
     tenant_record_delete(instance=assessment, by=by)

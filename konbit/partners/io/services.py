@@ -8,12 +8,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from konbit.core import audit
 from konbit.core.access import Access
 from konbit.core.models import AuditAction, Program
+from konbit.core.transactions import service
 
 from .. import services as partner_services
 from . import importers
@@ -56,7 +56,7 @@ def _no_step(done: int, message: str) -> None:
     return None
 
 
-@transaction.atomic
+@service
 def data_import_commit(
     *, access: Access, by: User, kind: str, table: Table, on_step: Callable[[int, str], Any] = _no_step
 ) -> importers.Plan:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -46,10 +45,9 @@ def aaer_intervention(request: HttpRequest, program: str, pk: int) -> HttpRespon
         form = AaerEntryForm(request.POST or None, organizations=organizations)
         if request.method == "POST" and form.is_valid():
             try:
-                with transaction.atomic():
-                    entry = services.aaer_entry_create(
-                        intervention=intervention, by=acting_user(request), data=_data(access, form, request)
-                    )
+                entry = services.aaer_entry_create(
+                    intervention=intervention, by=acting_user(request), data=_data(access, form, request)
+                )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
@@ -83,13 +81,12 @@ def aaer_edit(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.aaer_entry_update(
-                    entry=entry,
-                    by=acting_user(request),
-                    data=_data(access, form, request),
-                    expected_version=form.cleaned_data.get("version"),
-                )
+            services.aaer_entry_update(
+                entry=entry,
+                by=acting_user(request),
+                data=_data(access, form, request),
+                expected_version=form.cleaned_data.get("version"),
+            )
         except ConflictError as exc:
             conflict = exc.current
             form = rebase_form(AaerEntryForm, request.POST, exc.current, organizations=organizations)
