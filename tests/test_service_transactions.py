@@ -375,7 +375,10 @@ SERVICES: dict[str, Args] = {
         "by": f.user,
     },
     "core.invitation_revoke": lambda f: {"access": f.access, "invitation": f.invitation, "by": f.user},
-    "core.invitation_accept": lambda f: {"invitation": f.invitation, "user": UserFactory()},
+    "core.invitation_accept": lambda f: {
+        "invitation": f.invitation,
+        "user": UserFactory(email=f.invitation.email),
+    },
     "core.job_start": lambda f: {
         "access": f.access,
         "kind": "maps.exact_betweenness",
