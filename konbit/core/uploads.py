@@ -19,6 +19,7 @@ their own error type, so nothing is stored or imported."""
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -167,23 +168,32 @@ def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget) -> 
         yield carry
 
 
-# An element's start tag, with or without a namespace prefix (`<si>`, `<x:si …>`), never `</si>`.
-_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
-_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_NOTHING = re.compile(rb"(?!)")
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _count(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern[bytes], limit: int, budget: Budget
-) -> int:
-    """How many times `pattern` occurs in a member, stopping as soon as it passes `limit`."""
+def _occurrences(tag: bytes, chunk: bytes) -> int:
+    """Start tags named `tag` in a chunk. bytes.count is several times faster than a regular
+    expression; the expression is only needed when a namespace prefix ("<x:si>") is in use."""
+    if not tag:
+        return 0
+    if b":" + tag in chunk:
+        return sum(1 for _match in _start_tag(tag).finditer(chunk))
+    return sum(chunk.count(b"<" + tag + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+
+
+@functools.cache
+def _start_tag(tag: bytes) -> re.Pattern[bytes]:
+    # An element's start tag, with or without a namespace prefix (`<si>`, `<x:si …>`), never `</si>`.
+    return re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + re.escape(tag) + rb"[\s/>]")
+
+
+def _count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, tag: bytes, limit: int, budget: Budget) -> int:
+    """How many `tag` elements a member holds, stopping as soon as it passes `limit`."""
     total = 0
     for chunk in _chunks(archive, info, budget):
-        if _DECLARATION.search(chunk):
+        if b"<!" in chunk and _DECLARATION.search(chunk):
             raise UnsafeUpload(unsafe_xml_message())
-        total += sum(1 for _match in pattern.finditer(chunk))
+        total += _occurrences(tag, chunk)
         if total > limit:
             break
     return total
@@ -199,7 +209,7 @@ def check_xlsx(data: bytes, limits: Limits, budget: Budget | None = None) -> Non
             if not name.endswith(".xml") and not name.endswith(".rels"):
                 continue
             if name.startswith("xl/sharedstrings"):
-                if _count(archive, info, _SHARED_STRING, limits.max_shared_strings, budget) > (
+                if _count(archive, info, b"si", limits.max_shared_strings, budget) > (
                     limits.max_shared_strings
                 ):
                     raise UnsafeUpload(
@@ -210,8 +220,8 @@ def check_xlsx(data: bytes, limits: Limits, budget: Budget | None = None) -> Non
                         % {"max": f"{limits.max_shared_strings:,}"}
                     )
             elif name.startswith("xl/worksheets/"):
-                cells += _count(archive, info, _CELL, limits.max_cells - cells, budget)
-                rows += _count(archive, info, _ROW, limits.max_rows - rows, budget)
+                cells += _count(archive, info, b"c", limits.max_cells - cells, budget)
+                rows += _count(archive, info, b"row", limits.max_rows - rows, budget)
                 if cells > limits.max_cells or rows > limits.max_rows:
                     raise UnsafeUpload(
                         _(
@@ -221,7 +231,7 @@ def check_xlsx(data: bytes, limits: Limits, budget: Budget | None = None) -> Non
                         % {"cells": f"{limits.max_cells:,}", "rows": f"{limits.max_rows:,}"}
                     )
             else:  # workbook, styles, relationships…: no entity declarations anywhere
-                _count(archive, info, _NOTHING, 0, budget)
+                _count(archive, info, b"", 0, budget)
 
 
 # --- XML and JSON ----------------------------------------------------------------------------------
@@ -285,7 +295,14 @@ def check_stored_file(*, name: str, data: bytes, limits: Limits) -> None:
     if extension in _ZIP_BASED:
         if data[:4] != b"PK\x03\x04":
             raise UnsafeUpload(wrong)
-        open_zip(data, limits).close()
+        if extension == "xlsx":  # whoever opens it later gets the same protection as an import
+            check_xlsx(data, limits)
+        else:
+            budget = Budget(limits.seconds)
+            with open_zip(data, limits) as archive:
+                for info in archive.infolist():
+                    if info.filename.casefold().endswith((".xml", ".rels")):
+                        _count(archive, info, b"", 0, budget)
     elif extension in _MAGIC:
         if not data.startswith(_MAGIC[extension]):
             raise UnsafeUpload(wrong)
