@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             "imports", ["bench.imports", *(["--rows", "10000", "--elements", "2000"] if args.quick else [])]
         ),
         _run("phone", ["bench.phone", *(["--runs", "1"] if args.quick else [])]),
+        _run("hostile uploads", ["bench.uploads"]),
     ]
     parts = [
         "# Konbit benchmarks",
@@ -109,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         OUT / "map_analysis.md",
         OUT / "map_render.md",
         OUT / "imports.md",
+        OUT / "uploads.md",
         OUT / "phone.md",
     ]
     for path in files:

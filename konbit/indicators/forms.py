@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from konbit.core import uploads
 from konbit.core.forms import VersionedForm
 from konbit.core.widgets import DateInput
 
@@ -169,6 +172,16 @@ class MeasurementForm(PeriodMixin):
                 _("The evidence file is larger than %(mb)s MB. Attach a smaller file, or a link to it.")
                 % {"mb": evidence_max_bytes() // (1024 * 1024)}
             )
+        if isinstance(upload, UploadedFile):
+            # Evidence is kept, not parsed; still, its content must be what its name says, and an
+            # Office file must not be a zip bomb for whoever opens it (konbit.core.uploads).
+            limits = dataclasses.replace(uploads.EVIDENCE, max_bytes=evidence_max_bytes())
+            data = upload.read(limits.max_bytes + 1)
+            upload.seek(0)
+            try:
+                uploads.check_stored_file(name=upload.name or "", data=data, limits=limits)
+            except uploads.UnsafeUpload as exc:
+                raise forms.ValidationError(exc.message) from None
         return upload
 
 

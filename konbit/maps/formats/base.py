@@ -8,23 +8,22 @@ import io
 import math
 import os
 import zipfile
-import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from konbit.core import uploads
 from konbit.maps.graph import DIRECTED, DIRECTIONS, NEGATIVE, NO_SIGN, POSITIVE
 
-# A file larger than this is refused before it is parsed.
+# A file larger than this is refused before it is parsed. The rest of the limits (zip expansion,
+# shared strings, cells, XML elements, JSON values, parse time) are konbit.core.uploads', the same
+# guard every upload passes.
 MAX_FILE_BYTES = 50 * 1024 * 1024
-# A zip (XLSX, or a zip of CSVs) may not expand to more than this in total…
-MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024
-# …nor hold a member larger than MAX_RATIO_MIN_BYTES that compressed more than MAX_COMPRESSION_RATIO times.
-# Real spreadsheets compress 5-20×; a zip bomb compresses hundreds or thousands of times.
-MAX_COMPRESSION_RATIO = 100
-MAX_RATIO_MIN_BYTES = 1024 * 1024
-MAX_ZIP_MEMBERS = 10_000
+LIMITS = uploads.MAP_FILE
 
 KINDS = ("actor", "factor")
 FUNCTIONS = ("core", "supporting", "rules", "")
@@ -104,17 +103,7 @@ def decode_text(data: bytes | str) -> str:
     return text
 
 
-# What zipfile raises on damaged archives (bad CRC, truncated data, unknown compression…).
-ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    NotImplementedError,
-    RuntimeError,  # encrypted members
-    EOFError,
-    OSError,
-    ValueError,
-    KeyError,
-)
+ZIP_ERRORS = uploads.ZIP_ERRORS
 
 
 def read_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -125,30 +114,23 @@ def read_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def open_zip(data: bytes) -> zipfile.ZipFile:
-    """Open a zip after checking, from its directory, that it does not expand suspiciously.
+    """Open a zip after the shared guard checked, from its directory, that it does not expand
+    suspiciously (zipfile stops decompressing a member at its declared size)."""
+    with refused_as_format_error():
+        return uploads.open_zip(data, LIMITS)
 
-    zipfile stops decompressing a member at its declared size, so the declared sizes are a safe bound."""
+
+@contextmanager
+def refused_as_format_error() -> Iterator[None]:
+    """The shared guard's refusals, as this package's FormatError (same message)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except ZIP_ERRORS as exc:
-        raise FormatError(f"The file is not a readable zip archive ({exc}).") from None
-    members = archive.infolist()
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise FormatError(f"The archive holds {len(members)} files; at most {MAX_ZIP_MEMBERS} are accepted.")
-    total = sum(m.file_size for m in members)
-    if total > MAX_UNCOMPRESSED_BYTES:
+        yield
+    except uploads.DamagedFile:
         raise FormatError(
-            f"The archive would expand to {total / 1024 / 1024:.0f} MB; at most "
-            f"{MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB are accepted."
-        )
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > MAX_RATIO_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise FormatError(
-                f"The archive member {member.filename!r} expands {ratio:.0f} times; this looks like a zip "
-                "bomb and is refused."
-            )
-    return archive
+            _("The file is not a readable zip archive: it is damaged or not what its name says.")
+        ) from None
+    except uploads.UnsafeUpload as exc:
+        raise FormatError(exc.message) from None
 
 
 # --- vocabularies -------------------------------------------------------------------------------

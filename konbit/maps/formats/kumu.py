@@ -11,6 +11,7 @@ import math
 import re
 from typing import Any
 
+from konbit.core import uploads
 from konbit.maps.graph import NO_SIGN, GConnection, GElement
 
 from .base import (
@@ -22,11 +23,13 @@ from .base import (
     KONBIT_PERSPECTIVES,
     KONBIT_SIGN,
     KONBIT_STRENGTH,
+    LIMITS,
     FormatError,
     Problem,
     decode_text,
     normalise_sign,
     parse_float,
+    refused_as_format_error,
 )
 
 EXTRA_PROJECT = "kumu:project"
@@ -44,6 +47,8 @@ _SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def parse_json(data: bytes | str) -> Any:
+    with refused_as_format_error():  # millions of values or brackets: refused before parsing
+        uploads.check_json(data.encode("utf-8") if isinstance(data, str) else data, LIMITS)
     text = decode_text(data)
     try:
         document = json.loads(

@@ -22,14 +22,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from konbit.core import uploads
 from konbit.maps.graph import DIRECTED, NO_SIGN, GConnection, GElement, GMap
 
 from .base import (
     FUNCTIONS,
     KINDS,
+    LIMITS,
     FormatError,
     Problem,
     as_bytes,
@@ -45,6 +48,7 @@ from .base import (
     read_csv_rows,
     read_path,
     read_zip_member,
+    refused_as_format_error,
     split_tags,
     unique_id,
     write_csv,
@@ -392,18 +396,22 @@ def read_kumu_xlsx(data: bytes) -> tuple[GMap, list[Problem]]:
     import openpyxl  # openpyxl parses the workbook's XML with defusedxml when it is installed
 
     data = as_bytes(data)
-    open_zip(data).close()  # refuses zip bombs before openpyxl expands anything
+    budget = uploads.Budget(LIMITS.seconds)
+    with refused_as_format_error():  # zip bombs, shared-strings bombs: refused before openpyxl opens it
+        uploads.check_xlsx(data, LIMITS, budget)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:  # read-only sheets are parsed while iterating, so their errors surface here
             tables = [
-                Table.from_rows(ws.title, list(ws.iter_rows(values_only=True)))
+                Table.from_rows(ws.title, list(_within(budget, ws.iter_rows(values_only=True))))
                 for ws in workbook.worksheets
                 if "(ignore)" not in ws.title.casefold()
             ]
             name = workbook.properties.title or ""
         finally:
             workbook.close()
+    except uploads.UnsafeUpload as exc:  # the parse-time budget ran out
+        raise FormatError(exc.message) from None
     except Exception as exc:  # openpyxl raises many kinds of errors on damaged, foreign or unsafe files
         if _caused_by_unsafe_xml(exc):
             raise FormatError(
@@ -411,6 +419,13 @@ def read_kumu_xlsx(data: bytes) -> tuple[GMap, list[Problem]]:
             ) from None
         raise FormatError(f"The file is not a readable Excel workbook (.xlsx): {exc}") from None
     return tables_to_gmap(*_pick_tables(tables), name=name)
+
+
+def _within(budget: uploads.Budget, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    for number, row in enumerate(rows):
+        if number % 1000 == 0:
+            budget.check()
+        yield row
 
 
 def _caused_by_unsafe_xml(exc: BaseException | None) -> bool:

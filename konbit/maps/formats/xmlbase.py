@@ -16,11 +16,13 @@ from xml.etree import ElementTree as ET  # only to build and write XML; parsing 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
+from konbit.core import uploads
 from konbit.maps.graph import GConnection, GElement
 
 from .base import (
     FUNCTIONS,
     KINDS,
+    LIMITS,
     FormatError,
     Problem,
     as_bytes,
@@ -29,6 +31,7 @@ from .base import (
     normalise_direction,
     normalise_sign,
     parse_float,
+    refused_as_format_error,
     split_tags,
 )
 
@@ -59,6 +62,8 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def parse_xml(data: bytes | str) -> Any:
     """The root element of an untrusted XML document, or FormatError."""
     raw = as_bytes(data)
+    with refused_as_format_error():  # billion laughs, XXE, millions of elements: refused before parsing
+        uploads.check_xml(raw, LIMITS)
     match = _XML_ENCODING.match(raw)
     encoding = match.group(1).decode("ascii").casefold() if match else "utf-8"
     if encoding in ("utf-8", "utf8") and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import json
 import zipfile
@@ -585,7 +586,8 @@ def test_xlsx_zip_bomb_is_refused_by_its_ratio():
 
 
 def test_zip_expanding_past_the_total_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(formats_base, "MAX_UNCOMPRESSED_BYTES", 1000)
+    limits = dataclasses.replace(formats_base.LIMITS, max_unzipped_bytes=1000)
+    monkeypatch.setattr(formats_base, "LIMITS", limits)
     with pytest.raises(FormatError, match="expand"):
         read_kumu_csv_zip(_zip({"elements.csv": b"Label\n" + b"x\n" * 1000}))
 

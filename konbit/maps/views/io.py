@@ -3,14 +3,13 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from konbit.core import audit
+from konbit.core import audit, uploads
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.models import AuditAction
 from konbit.core.roles import Action
@@ -28,10 +27,10 @@ FORMATS = {
 MAX_BYTES = 50 * 1024 * 1024
 
 
-def _upload_dir(access: Access, user_id: int) -> Path:
-    path = Path(getattr(settings, "KONBIT_IMPORT_DIR", settings.VAR_DIR / "imports")) / "maps"
-    path.mkdir(parents=True, exist_ok=True)
-    return path / f"{access.program.pk}-{user_id}"
+def _stored(access: Access, user_id: int, token: str) -> Path:
+    """Where an upload waits between its preview and its import: the shared private store (0700
+    folder, 0600 file, swept after a day with every other stored upload)."""
+    return uploads.store_directory("maps") / f"{access.program.pk}-{user_id}-{token}"
 
 
 @program_view(Action.MAP_CHANGE)
@@ -53,9 +52,9 @@ def map_import(request: HttpRequest, program: str) -> HttpResponse:
             except FormatError as exc:
                 form.add_error("file", str(exc))
             else:
+                uploads.store_sweep()
                 token = secrets.token_hex(16)
-                stored = _upload_dir(access, user.pk).with_name(f"{access.program.pk}-{user.pk}-{token}")
-                stored.write_bytes(data)
+                uploads.store_write(_stored(access, user.pk, token), data)
                 request.session[f"map-import-{token}"] = {
                     "filename": upload.name,
                     # A file's own name may be longer than a map's: the prefilled field must pass.
@@ -83,8 +82,10 @@ def map_import_commit(request: HttpRequest, program: str, token: str) -> HttpRes
     access = access_for(request)
     user = acting_user(request)
     meta = request.session.get(f"map-import-{token}")
-    stored = _upload_dir(access, user.pk).with_name(f"{access.program.pk}-{user.pk}-{token}")
-    if request.method != "POST" or meta is None or not stored.exists() or not token.isalnum():
+    if request.method != "POST" or meta is None or not token.isalnum():
+        raise Http404
+    stored = _stored(access, user.pk, token)
+    if not stored.exists():
         raise Http404
     try:
         gmap, problems = load(stored.read_bytes(), filename=meta["filename"])

@@ -8,20 +8,20 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import openpyxl
 from django.utils.translation import gettext as _
 
+from konbit.core import uploads
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
-# An XLSX file is a zip archive of XML: refuse one that would expand far beyond what 100,000 rows need
-# (a "zip bomb" is a few kilobytes that expand to gigabytes).
-MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
-MAX_ARCHIVE_MEMBERS = 2_000
 MAX_COLUMNS = 100
+# An XLSX file is a zip archive of XML: konbit.core.uploads refuses one that would expand, or hold
+# more shared strings, cells or rows, far beyond what 100,000 rows need, before openpyxl opens it.
+LIMITS = uploads.Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 10_000)
 
 # Text a spreadsheet would run as a formula. Exports put an apostrophe before it; imports take it away.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -84,8 +84,9 @@ def read_upload(*, name: str, data: bytes) -> Table:
     return _read_csv(data)
 
 
-def _table(records: Iterable[Iterable[object]]) -> Table:
+def _table(records: Iterable[Iterable[object]], budget: uploads.Budget | None = None) -> Table:
     """Build a Table from records (sequences of cell values), stopping at the limits."""
+    budget = budget or uploads.Budget(LIMITS.seconds)
     iterator = iter(records)
     header_cells = next(iterator, None)
     headers = [normalize_header(cell_text(c)) for c in (header_cells or ())]
@@ -98,6 +99,8 @@ def _table(records: Iterable[Iterable[object]]) -> Table:
     width = len(headers)
     rows: list[tuple[int, list[str]]] = []
     for number, record in enumerate(iterator, start=2):
+        if number % 1000 == 0:
+            budget.check()
         cells = [cell_text(c) for c in list(record)[:width]]
         if not any(cells):
             continue
@@ -130,6 +133,8 @@ def _read_csv(data: bytes) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return _table(reader)
+    except uploads.UnsafeUpload as exc:
+        raise ReadError(exc.message) from None
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise ReadError(
@@ -145,13 +150,13 @@ def _read_csv(data: bytes) -> Table:
 def _read_xlsx(data: bytes) -> Table:
     unreadable = _("This Excel file cannot be opened: it is damaged or not really an .xlsx file.")
     buffer = io.BytesIO(data)
+    budget = uploads.Budget(LIMITS.seconds)
     try:
-        with zipfile.ZipFile(buffer) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        uploads.check_xlsx(data, LIMITS, budget)
+    except uploads.DamagedFile:
         raise ReadError(unreadable) from None
-    if len(members) > MAX_ARCHIVE_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        raise ReadError(_("This Excel file expands to too much data to be read safely."))
+    except uploads.UnsafeUpload as exc:
+        raise ReadError(exc.message) from None
     try:
         workbook = openpyxl.load_workbook(buffer, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file; all mean "unreadable"
@@ -162,9 +167,11 @@ def _read_xlsx(data: bytes) -> Table:
         sheet = workbook.worksheets[0]
         # Some programs write wrong sheet dimensions; read what is really there.
         sheet.reset_dimensions()
-        return _table(sheet.iter_rows(values_only=True))
+        return _table(sheet.iter_rows(values_only=True), budget)
     except ReadError:
         raise
+    except uploads.UnsafeUpload as exc:
+        raise ReadError(exc.message) from None
     except Exception:  # a damaged sheet fails while it is read, not when the file is opened
         raise ReadError(unreadable) from None
     finally:

@@ -3,7 +3,7 @@
 The rows read from the file are kept on the server under a random token, in a file whose name also
 holds the programme and the user: the browser only ever sends the token back, so nobody can slip
 other rows in, and a token is worthless in another programme or to another user. Files older than a
-day are removed at the next upload."""
+day are removed at the next upload, with every other kind of stored upload (konbit.core.uploads)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import User
 
+from konbit.core import uploads
 from konbit.core.access import Access
 
 from .readers import Table
 
-MAX_AGE_SECONDS = 24 * 3600
+MAX_AGE_SECONDS = uploads.STORE_MAX_AGE_SECONDS
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
@@ -34,9 +34,7 @@ class Pending:
 
 
 def _directory() -> Path:
-    directory = Path(getattr(settings, "KONBIT_IMPORT_DIR", Path(settings.VAR_DIR) / "imports"))
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
+    return uploads.store_directory()
 
 
 def _file(access: Access, user: User, token: str) -> Path:
@@ -48,18 +46,8 @@ def _path(access: Access, user: User, token: str) -> Path | None:
     return _file(access, user, token) if _TOKEN.fullmatch(token) else None
 
 
-def _purge_stale(directory: Path) -> None:
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for path in directory.glob("*.json"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:  # another process removed it first
-            continue
-
-
 def pending_save(*, access: Access, user: User, kind: str, filename: str, table: Table) -> str:
-    _purge_stale(_directory())
+    uploads.store_sweep()
     token = secrets.token_urlsafe(24)
     path = _file(access, user, token)
     payload = {"kind": kind, "filename": filename, "headers": table.headers, "rows": table.rows}

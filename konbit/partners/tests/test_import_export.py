@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import os
@@ -316,7 +317,7 @@ def test_corrupt_xlsx_gets_a_clear_message_not_an_error_page(world: World) -> No
 
 
 def test_xlsx_that_expands_too_much_is_refused(world: World, monkeypatch) -> None:
-    monkeypatch.setattr(readers, "MAX_UNZIPPED_BYTES", 50_000)
+    monkeypatch.setattr(readers, "LIMITS", dataclasses.replace(readers.LIMITS, max_unzipped_bytes=50_000))
     data = xlsx_file([["name"], *[["x" * 1000] for _ in range(100)]])
     response = upload(client_for(world.owner), "organizations", "orgs.xlsx", data)
     assert response.status_code == 400
