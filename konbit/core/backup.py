@@ -233,7 +233,9 @@ class _ContentTypes:
         try:
             apps.get_model(app_label, model)
         except (LookupError, ValueError):
-            raise BackupError(f"A content type in the file names {key!r}, a model this Konbit does not have.") from None
+            raise BackupError(
+                f"A content type in the file names {key!r}, a model this Konbit does not have."
+            ) from None
         if (app_label, model) not in self._ids:
             ct, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
             self._ids[(app_label, model)] = ct.pk
@@ -419,7 +421,9 @@ def _lines(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
                 # was changed by hand, and such a value would break every page that reads it.
                 data = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
             except (UnicodeDecodeError, ValueError) as error:
-                raise BackupError(f"Line {number} of the file is not JSON ({error}): it is damaged.") from error
+                raise BackupError(
+                    f"Line {number} of the file is not JSON ({error}): it is damaged."
+                ) from error
             if not isinstance(data, dict):
                 raise BackupError(f"Line {number} of the file is not a Konbit record: it is damaged.")
             yield data
@@ -676,13 +680,13 @@ def _programme_mismatch(restored: list[type[models.Model]]) -> str | None:
             )
             if bad is not None:
                 pk, target_pk, own_program, their_program = bad
-                slugs = dict(
-                    Program._base_manager.filter(pk__in=[own_program, their_program]).values_list("pk", "slug")
-                )
+                found = Program._base_manager.filter(pk__in=[own_program, their_program])
+                slugs = dict(found.values_list("pk", "slug"))
                 return (
-                    f"The row {model._meta.label_lower} #{pk} (programme {slugs.get(own_program, own_program)}) "
-                    f"points through {fk.name!r} to {target._meta.label_lower} #{target_pk} of another "
-                    f"programme ({slugs.get(their_program, their_program)}): the file was changed by hand. "
+                    f"The row {model._meta.label_lower} #{pk} (programme "
+                    f"{slugs.get(own_program, own_program)}) points through {fk.name!r} to "
+                    f"{target._meta.label_lower} #{target_pk} of another programme "
+                    f"({slugs.get(their_program, their_program)}): the file was changed by hand. "
                     "Nothing was restored."
                 )
     return None
