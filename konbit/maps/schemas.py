@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from konbit.api.schemas import Paged
+from konbit.core.numbers import FiniteFloat
 
 MAX_ID = 2**62
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -86,7 +87,7 @@ class ConnectionIn(Schema):
     )
     direction: str = Field("directed", pattern="^(directed|mutual|undirected)$")
     sign: str = Field("", pattern=r"^(|\+|-)$")
-    strength: float | None = Field(None, ge=0, le=1_000_000)
+    strength: FiniteFloat | None = Field(None, ge=0, le=1_000_000)
     perspective_id: Id | None = None
 
 

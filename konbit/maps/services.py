@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from konbit.core import audit
 from konbit.core.access import Access
 from konbit.core.models import AuditAction, Program
+from konbit.core.numbers import finite_float
 from konbit.core.services import tenant_record_create, tenant_record_delete, tenant_record_update
 from konbit.partners.names import normalize_name
 
@@ -135,7 +136,9 @@ def connection_delete(*, connection: Connection, by: User) -> None:
 
 @transaction.atomic
 def positions_save(*, access: Access, map: Map, positions: dict[str, tuple[float, float]]) -> int:
-    """Store laid-out positions (element key → x, y). Positions are not analysed: no version bump."""
+    """Store laid-out positions (element key → x, y). Positions are not analysed: no version bump.
+    Raises ValueError for a coordinate that is not a finite number (it would break the map's JSON)."""
+    positions = {key: (finite_float(x), finite_float(y)) for key, (x, y) in positions.items()}
     elements = list(Element.objects.filter(program=access.program, map=map, key__in=list(positions)))
     for element in elements:
         element.x, element.y = positions[element.key]

@@ -24,6 +24,7 @@ from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
 from konbit.core.l10n import shipped
 from konbit.core.models import AuditAction
+from konbit.core.numbers import finite_float
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError, tenant_record_delete, tenant_record_update
 from konbit.core.tasks import kind_of
@@ -243,13 +244,13 @@ def map_positions(request: HttpRequest, program: str, pk: int) -> JsonResponse:
     try:
         payload = json.loads(request.body or b"{}")
         positions = {
-            str(k): (float(v[0]), float(v[1]))
+            str(k): (finite_float(v[0]), finite_float(v[1]))
             for k, v in payload.get("positions", {}).items()
             if isinstance(v, list | tuple) and len(v) == 2
         }
+        saved = services.positions_save(access=access, map=map, positions=positions)
     except (ValueError, TypeError, AttributeError):
-        return JsonResponse({"error": _("Positions must be {key: [x, y]}.")}, status=400)
-    saved = services.positions_save(access=access, map=map, positions=positions)
+        return JsonResponse({"error": _("Positions must be {key: [x, y]} with finite numbers.")}, status=400)
     return JsonResponse({"saved": saved})
 
 
