@@ -37,3 +37,15 @@ def test_every_float_or_decimal_form_field_refuses_non_finite_values() -> None:
                         field.clean(text)
                 checked.append(f"{form_class.__name__}.{name}")
     assert checked  # the walk found the number fields (e.g. support amounts, measurement values)
+
+
+def test_every_multiple_choice_of_rows_refuses_ids_the_database_cannot_hold() -> None:
+    from konbit.core.forms import IdsChoiceField
+
+    loose = [
+        f"{form_class.__name__}.{name}"
+        for form_class in _form_classes()
+        for name, field in form_class.base_fields.items()
+        if isinstance(field, forms.ModelMultipleChoiceField) and not isinstance(field, IdsChoiceField)
+    ]
+    assert loose == []

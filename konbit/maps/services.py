@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,9 @@ def map_create(*, access: Access, by: User, data: dict[str, Any]) -> Map:
 
 
 def perspective_create(*, access: Access, map: Map, by: User, data: dict[str, Any]) -> Perspective:
+    """Add a perspective. A partner user starting its view again (a double click, a second tab) gets
+    the view it already has, not a second one the unique name would refuse; for staff a name already
+    used on the map is a ValidationError with a message."""
     if access.is_partner:
         # A partner user draws its own view: always its organisation's, always private.
         data = {
@@ -51,7 +54,24 @@ def perspective_create(*, access: Access, map: Map, by: User, data: dict[str, An
             "organization": access.organization,
             "is_private": True,
         }
-    return tenant_record_create(model=Perspective, program=access.program, by=by, data={"map": map, **data})
+        existing = Perspective.objects.filter(
+            program=access.program, map=map, organization=access.organization, name=data.get("name")
+        ).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return tenant_record_create(
+                model=Perspective, program=access.program, by=by, data={"map": map, **data}
+            )
+    except IntegrityError:
+        # Two posts at once: the other one created it in between.
+        existing = Perspective.objects.filter(
+            program=access.program, map=map, organization=access.organization, name=data.get("name")
+        ).first()
+        if access.is_partner and existing is not None:
+            return existing
+        raise ValidationError(_("A perspective with this name already exists on this map.")) from None
 
 
 # --- elements and connections -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
+from konbit.core.ids import is_id
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
 
@@ -29,7 +30,7 @@ def benchmark_list(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
     org_param = request.GET.get("organization", "")
     organization = (
-        selectors.benchmark_organization(access=access, pk=int(org_param)) if org_param.isdigit() else None
+        selectors.benchmark_organization(access=access, pk=int(org_param)) if is_id(org_param) else None
     )
     filters = {"query": request.GET.get("q", "").strip(), "status": request.GET.get("status", "")}
     qs = selectors.benchmark_list(access=access, organization=organization, **filters)
@@ -65,7 +66,7 @@ def _form(access: Access, data: object = None, **kwargs: object) -> BenchmarkFor
 @program_view(Action.BENCHMARK_CHANGE)
 def benchmark_create(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
-    initial = {k: request.GET[k] for k in ("organization", "indicator") if request.GET.get(k, "").isdigit()}
+    initial = {k: request.GET[k] for k in ("organization", "indicator") if is_id(request.GET.get(k, ""))}
     form = _form(access, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,6 +22,7 @@ from konbit.core import selectors as core_selectors
 from konbit.core import services as core_services
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
+from konbit.core.ids import is_id
 from konbit.core.l10n import shipped
 from konbit.core.models import AuditAction
 from konbit.core.numbers import finite_float
@@ -433,7 +434,7 @@ def snapshot_list(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     snapshots = list(selectors.snapshot_list(access=access, map=map).defer("data"))
     comparison = None
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
-    if a.isdigit() and b.isdigit():
+    if is_id(a) and is_id(b):
         from ..snapshots import compare_snapshots
 
         first = selectors.snapshot_get(access=access, map=map, pk=int(a))
