@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
 from konbit.core.ids import is_id
+from konbit.core.next_url import next_url
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
 
@@ -140,9 +141,8 @@ def benchmark_status(request: HttpRequest, program: str, pk: int) -> HttpRespons
     else:
         messages.error(request, _("Choose a status."))
     home = f"/p/{access.program.slug}/change/indicators/benchmarks/"
-    back = request.POST.get("next", "")
     # Only back to a page of this programme: never an address taken from the form elsewhere.
-    return redirect(back if back.startswith(f"/p/{access.program.slug}/") else home)
+    return redirect(next_url(request, default=home, within=f"/p/{access.program.slug}/"))
 
 
 @require_POST
