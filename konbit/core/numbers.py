@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 # For django-ninja / pydantic schemas: a JSON number (an integer too), finite, not true/false or "1".
 FiniteFloat = Annotated[float, Field(strict=True, allow_inf_nan=False)]
@@ -32,3 +32,16 @@ def finite_float(value: Any) -> float:
 
 # In a query string everything is text, so strict mode would refuse "0.5": parsed from text, finite.
 QueryFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _json_int(value: object) -> object:
+    """A JSON integer (1 or 1.0, as JSON Schema says), never true/false or "1", which lax pydantic takes."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError("Use a whole number.")
+
+
+# An id in a JSON body (a path or a query string is text: there the plain int with bounds is right).
+BodyId = Annotated[int, BeforeValidator(_json_int), Field(ge=1, le=2**62)]

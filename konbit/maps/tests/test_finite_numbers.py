@@ -95,3 +95,37 @@ def test_every_float_the_api_takes_is_finite_and_strict_in_bodies() -> None:
                         if node.get("allow_inf_nan", True) or (source == "body" and not node.get("strict")):
                             loose.append(f"{path} ({source}): {model.__name__}")
     assert loose == []
+
+
+def _lax_numbers(node: Any, guarded: bool = False) -> list[str]:
+    """int/float/decimal nodes of a pydantic core schema that would take true/false or "1": not strict
+    and not behind a validator of ours (ninja wraps every Schema in `_run_root_validator`, not a guard)."""
+    if isinstance(node, list | tuple):
+        return [x for v in node for x in _lax_numbers(v, guarded)]
+    if not isinstance(node, dict):
+        return []
+    kind = node.get("type")
+    wrapped = node.get("function")
+    function = getattr(wrapped.get("function") if isinstance(wrapped, dict) else wrapped, "__name__", "")
+    guarded = (
+        guarded
+        or kind in ("function-before", "function-plain")
+        or (kind == "function-wrap" and function != "_run_root_validator")
+    )
+    own = (
+        [str(kind)] if kind in ("int", "float", "decimal") and not node.get("strict") and not guarded else []
+    )
+    return own + [x for v in node.values() for x in _lax_numbers(v, guarded)]
+
+
+def test_no_number_in_an_api_body_takes_a_boolean() -> None:
+    loose = [
+        f"{operation.methods} {path}: {found}"
+        for _prefix, router in api._routers
+        for path, view in router.path_operations.items()
+        for operation in view.operations
+        for model in operation.models
+        if getattr(model, "__ninja_param_source__", "") == "body"
+        and (found := _lax_numbers(model.__pydantic_core_schema__))
+    ]
+    assert loose == []
