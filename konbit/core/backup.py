@@ -550,8 +550,9 @@ def backup_restore(stream: IO[bytes]) -> BackupSummary:
                 if callable(hook):
                     hook()
     except DatabaseError as error:
+        reason = " ".join(str(error).split())  # one line, whatever the engine's message
         raise BackupError(
-            f"The database refused the backup's rows, so nothing was restored: {error}"
+            f"The database refused the backup's rows, so nothing was restored: {reason}"
         ) from error
     return summary
 

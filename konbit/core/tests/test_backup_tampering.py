@@ -7,11 +7,13 @@ import gzip
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from conftest import World
 from konbit.core.backup import BackupError, backed_up_models, backup_restore, backup_write
@@ -140,3 +142,19 @@ def test_a_clean_file_still_restores_with_its_programmes(planted: World) -> None
     assert backup_restore(io.BytesIO(_gzip(lines))).programs == ["alpha", "bravo"]
     assert Program.objects.count() == 2
     assert get_user_model().objects.filter(memberships__role=Role.PARTNER).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_restore_command_says_what_is_wrong_in_one_line(world: World, tmp_path: Path) -> None:
+    lines = _lines()
+    _row(lines, "partners.organization", world.org_b.pk)["fields"]["created_at"] = "not a date"
+    path = tmp_path / "tampered.konbit.gz"
+    path.write_bytes(_gzip(lines))
+    call_command("flush", interactive=False, verbosity=0)
+
+    with pytest.raises(CommandError) as refusal:
+        call_command("restore", str(path))
+
+    message = str(refusal.value)
+    assert "\n" not in message and "partners.organization" in message and "created_at" in message
+    assert _database_is_empty()
