@@ -129,3 +129,24 @@ def test_no_number_in_an_api_body_takes_a_boolean() -> None:
         and (found := _lax_numbers(model.__pydantic_core_schema__))
     ]
     assert loose == []
+
+
+@pytest.mark.django_db
+def test_positions_saved_as_infinity_before_the_fix_are_cleared_by_the_migration(
+    world: World, dairy: Map
+) -> None:
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("konbit.maps.migrations.0003_clear_non_finite_positions")
+    Element.objects.filter(key="a").update(x=float("inf"), y=float("-inf"))
+    Element.objects.filter(key="b").update(x=1.5, y=2.5)
+    before = Map.objects.get(pk=dairy.pk).layout_version
+
+    migration.clear(django_apps, None)
+
+    assert list(Element.objects.order_by("key").values_list("x", "y")) == [(None, None), (1.5, 2.5)]
+    assert Map.objects.get(pk=dairy.pk).layout_version == before + 1
+    data = client_for(world.facilitator).get(f"/p/alpha/maps/{dairy.pk}/data.json")
+    json.loads(data.content, parse_constant=lambda name: pytest.fail(f"{name} in data.json"))
