@@ -96,3 +96,17 @@ def test_huge_ids_in_element_forms_and_map_addresses_are_not_server_errors(world
     ]:
         assert client.get(url).status_code in (200, 404), url
     assert client.get(f"/p/alpha/maps/{HUGE}/").status_code == 404
+
+
+def test_a_service_refusal_no_endpoint_caught_is_the_apis_422() -> None:
+    import json
+
+    from django.core.exceptions import ValidationError
+    from django.test import RequestFactory
+
+    from konbit.api.api import refused
+
+    response = refused(RequestFactory().post("/api/v1/programs/alpha/lessons"), ValidationError("Taken."))
+
+    assert response.status_code == 422
+    assert json.loads(response.content)["detail"][0]["msg"] == "Taken."
