@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.parser import Parser
@@ -14,6 +15,7 @@ from konbit.partners.api import router as partners_router
 from konbit.results.api import router as results_router
 
 from .auth import NotFound, TokenAuth
+from .schemas import invalid
 
 
 class ObjectParser(Parser):
@@ -44,6 +46,14 @@ api = NinjaAPI(
 @api.exception_handler(NotFound)
 def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A service's refusal an endpoint did not catch itself (e.g. a uniqueness the database enforces,
+    checked by `core.services.unique_check`): the 422 every operation declares, never a 500."""
+    answer = invalid(exc)
+    return api.create_response(request, answer.value, status=answer.status_code)
 
 
 api.add_router("/programs", core_router)

@@ -95,3 +95,22 @@ def invalid(exc: ValidationError) -> Status[dict[str, Any]]:
     if hasattr(exc, "error_dict"):
         return unprocessable({("" if f == "__all__" else f): m for f, m in exc.message_dict.items()})
     return unprocessable({"": exc.messages})
+
+
+def created_links(**operations: str) -> dict[str, Any]:
+    """`openapi_extra` declaring OpenAPI links from a 201 answer to the operations on the new row
+    (name → operationId): the new row's `id` becomes their `pk`, the programme stays the same. Clients
+    and schemathesis' stateful tests follow them (create, then read, change, add to it)."""
+    return {
+        "responses": {
+            "201": {
+                "links": {
+                    name: {
+                        "operationId": operation_id,
+                        "parameters": {"slug": "$request.path.slug", "pk": "$response.body#/id"},
+                    }
+                    for name, operation_id in operations.items()
+                }
+            }
+        }
+    }

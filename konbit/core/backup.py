@@ -37,6 +37,7 @@ import datetime
 import gzip
 import importlib.metadata
 import json
+import math
 import uuid
 import zlib
 from collections import defaultdict, deque
@@ -48,6 +49,7 @@ from typing import IO, Any, cast
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -228,6 +230,12 @@ class _ContentTypes:
         if not (isinstance(key, list) and len(key) == 2 and all(isinstance(k, str) for k in key)):
             raise BackupError(f"A content type in the file is not an [app, model] pair: {key!r}.")
         app_label, model = key
+        try:
+            apps.get_model(app_label, model)
+        except (LookupError, ValueError):
+            raise BackupError(
+                f"A content type in the file names {key!r}, a model this Konbit does not have."
+            ) from None
         if (app_label, model) not in self._ids:
             ct, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
             self._ids[(app_label, model)] = ct.pk
@@ -262,7 +270,36 @@ def _decode(f: models.Field[Any, Any], value: Any, content_types: _ContentTypes)
     if _is_content_type_fk(f):
         return content_types.id(value)
     target = f.target_field if f.is_relation else f  # type: ignore[attr-defined]
-    return target.to_python(value)
+    result = target.to_python(value)
+    if isinstance(result, float) and not math.isfinite(result):
+        raise ValidationError("not a finite number")
+    if isinstance(target, models.IntegerField) and result is not None:
+        target.run_validators(result)  # the database's integer range (SQLite would overflow in Python)
+    if isinstance(target, models.CharField) and target.max_length and len(str(result)) > target.max_length:
+        raise ValidationError(f"longer than {target.max_length} characters")
+    return result
+
+
+def _bad_value(label: str, pk: Any, name: str, value: Any, error: Exception) -> BackupError:
+    """One line that names the model, the row and the field of a value restore cannot take."""
+    reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    shown = repr(value)
+    shown = shown if len(shown) <= 60 else shown[:57] + "…"
+    return BackupError(
+        f"The row {label} #{pk} has a bad value in its field {name!r} ({shown}: {reason}). "
+        "The file is damaged or was changed; nothing was restored."
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number Konbit stores")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is not a finite number")
+    return number
 
 
 def _line(data: Any) -> bytes:
@@ -380,9 +417,13 @@ def _lines(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
     try:
         for number, raw in enumerate(gzip.GzipFile(fileobj=stream, mode="rb"), start=1):
             try:
-                data = json.loads(raw)
+                # Konbit never writes NaN/Infinity (nor a number that overflows to it): a file holding one
+                # was changed by hand, and such a value would break every page that reads it.
+                data = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
             except (UnicodeDecodeError, ValueError) as error:
-                raise BackupError(f"Line {number} of the file is not JSON: it is damaged.") from error
+                raise BackupError(
+                    f"Line {number} of the file is not JSON ({error}): it is damaged."
+                ) from error
             if not isinstance(data, dict):
                 raise BackupError(f"Line {number} of the file is not a Konbit record: it is damaged.")
             yield data
@@ -428,6 +469,9 @@ def _plans(header: dict[str, Any]) -> dict[str, _ModelPlan]:
         )
     plans: dict[str, _ModelPlan] = {}
     placed: set[type[models.Model]] = set()
+    # Only what `backup_write` writes may come back: a planted session, permission or any model of
+    # another app would bypass every rule of Konbit's services.
+    allowed = {m._meta.label_lower: m for m in backed_up_models()}
     for entry in header["models"]:
         label = entry.get("model") if isinstance(entry, dict) else None
         try:
@@ -436,6 +480,11 @@ def _plans(header: dict[str, Any]) -> dict[str, _ModelPlan]:
             raise BackupError(
                 f"The backup holds rows of {label!r}, a model this Konbit does not have."
             ) from None
+        if allowed.get(model._meta.label_lower) is not model:
+            raise BackupError(
+                f"The backup holds rows of {label!r}, a model Konbit does not back up: the file was "
+                "changed by hand. Nothing was restored."
+            )
         by_name = {f.name: f for f in model._meta.concrete_fields}
         unknown = sorted(set(entry.get("fields", [])) - set(by_name))
         if unknown:
@@ -501,8 +550,9 @@ def backup_restore(stream: IO[bytes]) -> BackupSummary:
                 if callable(hook):
                     hook()
     except DatabaseError as error:
+        reason = " ".join(str(error).split())  # one line, whatever the engine's message
         raise BackupError(
-            f"The database refused the backup's rows, so nothing was restored: {error}"
+            f"The database refused the backup's rows, so nothing was restored: {reason}"
         ) from error
     return summary
 
@@ -541,6 +591,9 @@ def _insert_all(
             plan.model._base_manager.bulk_update(
                 plan.later, [f.name for f in plan.deferred], batch_size=BATCH_SIZE
             )
+    mismatch = _programme_mismatch([plan.model for plan in plans.values()])
+    if mismatch is not None:
+        raise BackupError(mismatch)
     counts = {label: plan.count for label, plan in plans.items()}
     expected = trailer.get("rows")
     if not isinstance(expected, dict) or {k: v for k, v in expected.items() if v} != {
@@ -554,13 +607,23 @@ def _insert_all(
 
 def _add(plan: _ModelPlan, data: dict[str, Any], content_types: _ContentTypes) -> None:
     values: dict[str, Any] = {}
+    label = plan.model._meta.label_lower
+    pk = plan.model._meta.pk
+    raw_pk = data.get("pk")
+    try:
+        values[pk.attname] = _decode(pk, raw_pk, content_types)
+        if values[pk.attname] is None:
+            raise ValidationError("no primary key")
+    except (ValidationError, ValueError, TypeError, OverflowError) as error:
+        raise _bad_value(label, raw_pk, pk.name, raw_pk, error) from error
     for name, value in data["fields"].items():
         f = plan.fields.get(name)
-        if f is None:
-            raise BackupError(f"A row of {plan.model._meta.label} holds an unknown field {name!r}.")
-        values[f.attname] = _decode(f, value, content_types)
-    pk = plan.model._meta.pk
-    values[pk.attname] = pk.to_python(data.get("pk"))
+        if f is None or f.primary_key:
+            raise BackupError(f"The row {label} #{raw_pk} holds an unknown field {name!r}.")
+        try:
+            values[f.attname] = _decode(f, value, content_types)
+        except (ValidationError, ValueError, TypeError, OverflowError) as error:
+            raise _bad_value(label, raw_pk, name, value, error) from error
     if plan.deferred:
         later = plan.model(**{pk.attname: values[pk.attname]})
         for f in plan.deferred:
@@ -585,3 +648,46 @@ def _flush(plan: _ModelPlan) -> None:
             for f, value in zip(plan.auto_now, saved[id(obj)], strict=True):
                 setattr(obj, f.attname, value)
         plan.model._base_manager.bulk_update(objs, [f.name for f in plan.auto_now], batch_size=BATCH_SIZE)
+
+
+def _programme_mismatch(restored: list[type[models.Model]]) -> str | None:
+    """The first restored row that points to a row of another programme, as a one-line message, or
+    None. Every foreign key between two rows that belong to programmes is checked (through rows of
+    many-to-many fields and memberships' organisation included): a file edited to move one row to
+    another programme would otherwise hand that row to the other programme's team. Runs in SQL, one
+    query per foreign key, on the rows just inserted."""
+    from .models import Program
+
+    paths = {model: _program_path(model) for model in restored}
+    for model in restored:
+        own = paths[model]
+        if own is None or model is Program:
+            continue
+        for fk in _foreign_keys(model):
+            target = _target(fk)
+            target_path = paths[target] if target in paths else _program_path(target)
+            if target_path is None:
+                continue
+            theirs = fk.name if target_path == "pk" else f"{fk.name}__{target_path}"
+            if theirs == own:
+                continue  # the link that defines the row's programme
+            bad = (
+                model._base_manager.annotate(_own=models.F(own), _theirs=models.F(theirs))
+                .filter(_own__isnull=False, _theirs__isnull=False)
+                .exclude(_own=models.F("_theirs"))
+                .order_by("pk")
+                .values_list("pk", fk.attname, "_own", "_theirs")
+                .first()
+            )
+            if bad is not None:
+                pk, target_pk, own_program, their_program = bad
+                found = Program._base_manager.filter(pk__in=[own_program, their_program])
+                slugs = dict(found.values_list("pk", "slug"))
+                return (
+                    f"The row {model._meta.label_lower} #{pk} (programme "
+                    f"{slugs.get(own_program, own_program)}) points through {fk.name!r} to "
+                    f"{target._meta.label_lower} #{target_pk} of another programme "
+                    f"({slugs.get(their_program, their_program)}): the file was changed by hand. "
+                    "Nothing was restored."
+                )
+    return None

@@ -4,10 +4,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.models import ModelFormMetaclass
 from django.utils.translation import gettext_lazy as _
 
 from konbit.partners.models import Organization
 
+from .ids import is_id
 from .models import AuditAction, Program
 from .roles import Role
 from .selectors import AuditFilter
@@ -24,12 +28,41 @@ class PersonChoiceField(forms.ModelChoiceField[Any]):
         return person_label(obj)
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses a value which is not an id (e.g. 40 digits) as an invalid
+    choice: Django's own looks them up with `pk__in`, which SQLite cannot bind (OverflowError, a 500).
+    Every multiple choice of rows in Konbit's forms uses it (tests/test_form_numbers.py walks them)."""
+
+    def _check_values(self, value: Any) -> Any:
+        meta = self.queryset.model._meta  # type: ignore[union-attr]
+        key_field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        if isinstance(key_field, models.IntegerField | models.AutoField):
+            for pk in value:
+                if not is_id(str(pk)):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class PeopleChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return person_label(obj)
 
 
-class VersionedForm(forms.ModelForm[Any]):
+class _ModelFormMetaclass(ModelFormMetaclass):
+    """Model forms whose many-to-many fields Django builds itself get IdsChoiceField too (the field
+    holds no more state than its parent, so the class is swapped in place)."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        new_class = super().__new__(mcs, name, bases, attrs)
+        for form_field in new_class.base_fields.values():  # type: ignore[attr-defined]
+            if type(form_field) is forms.ModelMultipleChoiceField:
+                form_field.__class__ = IdsChoiceField
+        return new_class
+
+
+class VersionedForm(forms.ModelForm[Any], metaclass=_ModelFormMetaclass):
     """A model form that remembers which version of the record the user started from, so a save on
     top of someone else's newer save is caught instead of overwriting it."""
 

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -57,9 +57,47 @@ def token_hash(raw: str) -> str:
 # --- generic writes for tenant-owned rows -------------------------------------------------------
 
 
+def unique_check(*, instance: models.Model) -> None:
+    """Raise ValidationError, naming the fields, when saving `instance` would break one of the
+    uniqueness rules the database enforces (UniqueConstraint, with its condition, unique fields,
+    unique_together): the person gets a sentence instead of an IntegrityError (a 500)."""
+    model = type(instance)
+    meta = model._meta
+    rules: list[tuple[Any, list[str]]] = [
+        (c, list(c.fields)) for c in meta.constraints if isinstance(c, models.UniqueConstraint) and c.fields
+    ]
+    for constraint, fields in rules:
+        try:
+            constraint.validate(model, instance)
+        except ValidationError:
+            _refuse_duplicate(instance, fields)
+    try:
+        instance.validate_unique()
+    except ValidationError as error:
+        fields = [name for name in error.error_dict if name != NON_FIELD_ERRORS] or ["id"]
+        _refuse_duplicate(instance, fields)
+
+
+def _refuse_duplicate(instance: models.Model, fields: list[str]) -> None:
+    meta = instance._meta
+    shown = [
+        str(getattr(meta.get_field(name), "verbose_name", name))
+        for name in fields
+        if name not in ("program", "map")
+    ]
+    raise ValidationError(
+        _(
+            "“%(record)s” cannot be saved: a %(kind)s with the same %(fields)s already exists. Change or "
+            "delete that one first."
+        )
+        % {"record": instance, "kind": meta.verbose_name, "fields": ", ".join(shown) or _("name")}
+    )
+
+
 @service
 def tenant_record_create(*, model: type[T], program: Program, by: User, data: dict[str, Any]) -> T:
     instance = model(program=program, created_by=by, updated_by=by, **data)
+    unique_check(instance=instance)
     instance.full_clean()
     instance.save()
     audit.record(
@@ -90,6 +128,7 @@ def _apply_update(
     changes = audit.diff(before, audit.field_values(instance, data))
     if not changes:
         return {}
+    unique_check(instance=instance)
     instance.full_clean()
     instance.version = current.version + 1
     instance.updated_at = timezone.now()
@@ -122,8 +161,12 @@ def tenant_record_delete(*, instance: TenantModel, by: User) -> None:
 
 @service
 def tenant_record_restore(*, instance: TenantModel, by: User) -> None:
+    """Bring a row back from the trash. Raises ValidationError (with a message for the person) when a
+    live row already holds what the database keeps unique (a measurement of the same period, a
+    perspective of the same name…): checked first, so the restore never ends in an IntegrityError."""
     instance.deleted_at = None
     instance.deleted_by = None
+    unique_check(instance=instance)
     instance.version += 1
     instance.save(update_fields=["deleted_at", "deleted_by", "version"])
     audit.record(program=instance.program, actor=by, action=AuditAction.RESTORE, instance=instance)

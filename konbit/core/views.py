@@ -343,7 +343,11 @@ def trash(request: HttpRequest, program: str) -> HttpResponse:
 def trash_restore(request: HttpRequest, program: str, model: str, pk: int) -> HttpResponse:
     access = access_for(request)
     row = selectors.trashed_get(access=access, model_label=model, pk=pk)
-    services.tenant_record_restore(instance=row, by=acting_user(request))
+    try:
+        services.tenant_record_restore(instance=row, by=acting_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("trash", program=access.program.slug)
     messages.success(request, _("“%(record)s” is back.") % {"record": row})
     return redirect("trash", program=access.program.slug)
 

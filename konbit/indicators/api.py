@@ -17,6 +17,7 @@ from konbit.api.schemas import (
     body_responses,
     conflict,
     conflict_of,
+    created_links,
     invalid,
     page_of,
     responses,
@@ -148,6 +149,13 @@ def _links(access: Access, payload: IndicatorIn) -> dict[str, Any] | None:
     auth=ProgramAuth(Action.INDICATOR_CHANGE),
     response=body_responses(IndicatorOut, status=201),
     summary="Add an indicator",
+    openapi_extra=created_links(
+        GetIndicator="konbit_indicators_api_get_indicator",
+        UpdateIndicator="konbit_indicators_api_update_indicator",
+        ListMeasurements="konbit_indicators_api_list_measurements",
+        RecordMeasurement="konbit_indicators_api_create_measurement",
+        Progress="konbit_indicators_api_indicator_progress",
+    ),
 )
 def create_indicator(request: HttpRequest, slug: str, payload: IndicatorIn) -> Status[Any]:
     access = program_access(request)

@@ -10,6 +10,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from konbit.core.access import Access
+from konbit.core.ids import is_id
 from konbit.partners.models import Organization, Partnership
 from konbit.results.models import ChainBox, Intervention
 
@@ -57,7 +58,7 @@ def indicator_list(
         qs = qs.filter(type=type)
     if intervention == "none":
         qs = qs.filter(intervention__isnull=True)
-    elif intervention.isdigit():
+    elif is_id(intervention):
         qs = qs.filter(intervention_id=int(intervention))
     if status:
         qs = qs.filter(status=status)

@@ -16,6 +16,7 @@ from konbit.api.schemas import (
     body_responses,
     conflict,
     conflict_of,
+    created_links,
     invalid,
     page_of,
     responses,
@@ -125,6 +126,9 @@ def get_lesson(request: HttpRequest, slug: str, pk: Id) -> LessonOut:
     auth=ProgramAuth(Action.LESSON_CHANGE),
     response=body_responses(LessonOut, status=201),
     summary="Write a lesson",
+    openapi_extra=created_links(
+        GetLesson="konbit_learning_api_get_lesson", UpdateLesson="konbit_learning_api_update_lesson"
+    ),
 )
 def create_lesson(request: HttpRequest, slug: str, payload: LessonIn) -> Status[Any]:
     access = program_access(request)

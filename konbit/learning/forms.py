@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from konbit.core.forms import PersonChoiceField, VersionedForm
+from konbit.core.forms import IdsChoiceField, PersonChoiceField, VersionedForm
 from konbit.core.models import Phase
 from konbit.core.widgets import DateInput
 from konbit.partners.models import Organization
@@ -23,14 +23,14 @@ class LessonForm(VersionedForm):
     phases = forms.MultipleChoiceField(
         label=_("Phases"), choices=Phase.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = IdsChoiceField(
         label=_("Partners"),
         queryset=Organization.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Hold Ctrl (or ⌘) to choose several."),
     )
-    interventions = forms.ModelMultipleChoiceField(
+    interventions = IdsChoiceField(
         label=_("Interventions"),
         queryset=Intervention.objects.none(),
         required=False,

@@ -16,6 +16,7 @@ from konbit.api.schemas import body_responses, page_of, responses
 from konbit.core import services as core_services
 from konbit.core.access import acting_user
 from konbit.core.api import PageParams
+from konbit.core.numbers import QueryFloat
 from konbit.core.roles import Action
 from konbit.core.schemas import JobOut
 from konbit.core.tasks import kind_of
@@ -255,7 +256,7 @@ def map_analysis_exact(
 
 
 class CompareFilter(PerspectiveFilter):
-    threshold: float = Field(0.5, ge=0, le=1)
+    threshold: QueryFloat = Field(0.5, ge=0, le=1)
 
 
 @router.get(

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from konbit.core.forms import VersionedForm
+from konbit.core.forms import IdsChoiceField, VersionedForm
 from konbit.core.widgets import DateInput
 
 from .models import Connection, ConnectionType, Direction, Element, Map, Perspective
@@ -38,7 +38,7 @@ class ElementForm(VersionedForm):
     def __init__(self, *args: Any, organizations: Any, perspectives: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["perspectives"] = forms.ModelMultipleChoiceField(
+        self.fields["perspectives"] = IdsChoiceField(
             label=_("Seen by"),
             queryset=perspectives,
             required=False,

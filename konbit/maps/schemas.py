@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from konbit.api.schemas import Paged
+from konbit.core.numbers import BodyId, FiniteFloat
 
 MAX_ID = 2**62
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -74,20 +75,20 @@ class ElementIn(Schema):
     function: str = Field("", pattern="^(|core|supporting|rules)$")
     tags: str = Field("", max_length=500, pattern=r"^[^\x00]*$")
     description: str = Field("", max_length=10_000, pattern=r"^[^\x00]*$")
-    perspective_ids: list[Id] = Field(default_factory=list, max_length=100)
+    perspective_ids: list[BodyId] = Field(default_factory=list, max_length=100)
 
 
 class ConnectionIn(Schema):
-    source_id: Id
-    target_id: Id
+    source_id: BodyId
+    target_id: BodyId
     type: str = Field(
         "cooperation",
         pattern="^(trade|service|finance|information|regulation|funding|membership|competition|cooperation|influence|causal|custom)$",
     )
     direction: str = Field("directed", pattern="^(directed|mutual|undirected)$")
     sign: str = Field("", pattern=r"^(|\+|-)$")
-    strength: float | None = Field(None, ge=0, le=1_000_000)
-    perspective_id: Id | None = None
+    strength: FiniteFloat | None = Field(None, ge=0, le=1_000_000)
+    perspective_id: BodyId | None = None
 
 
 class AnalysisOut(Schema):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from konbit.core import audit
 from konbit.core.access import Access
 from konbit.core.models import AuditAction, Program
+from konbit.core.numbers import finite_float
 from konbit.core.services import tenant_record_create, tenant_record_delete, tenant_record_update
 from konbit.core.transactions import service
 from konbit.partners.names import normalize_name
@@ -46,6 +48,9 @@ def map_create(*, access: Access, by: User, data: dict[str, Any]) -> Map:
 
 @service
 def perspective_create(*, access: Access, map: Map, by: User, data: dict[str, Any]) -> Perspective:
+    """Add a perspective. A partner user starting its view again (a double click, a second tab) gets
+    the view it already has, not a second one the unique name would refuse; for staff a name already
+    used on the map is a ValidationError with a message."""
     if access.is_partner:
         # A partner user draws its own view: always its organisation's, always private.
         data = {
@@ -54,7 +59,24 @@ def perspective_create(*, access: Access, map: Map, by: User, data: dict[str, An
             "organization": access.organization,
             "is_private": True,
         }
-    return tenant_record_create(model=Perspective, program=access.program, by=by, data={"map": map, **data})
+        existing = Perspective.objects.filter(
+            program=access.program, map=map, organization=access.organization, name=data.get("name")
+        ).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return tenant_record_create(
+                model=Perspective, program=access.program, by=by, data={"map": map, **data}
+            )
+    except IntegrityError:
+        # Two posts at once: the other one created it in between.
+        existing = Perspective.objects.filter(
+            program=access.program, map=map, organization=access.organization, name=data.get("name")
+        ).first()
+        if access.is_partner and existing is not None:
+            return existing
+        raise ValidationError(_("A perspective with this name already exists on this map.")) from None
 
 
 # --- elements and connections -------------------------------------------------------------------
@@ -143,7 +165,9 @@ def connection_delete(*, connection: Connection, by: User) -> None:
 
 @service
 def positions_save(*, access: Access, map: Map, positions: dict[str, tuple[float, float]]) -> int:
-    """Store laid-out positions (element key → x, y). Positions are not analysed: no version bump."""
+    """Store laid-out positions (element key → x, y). Positions are not analysed: no version bump.
+    Raises ValueError for a coordinate that is not a finite number (it would break the map's JSON)."""
+    positions = {key: (finite_float(x), finite_float(y)) for key, (x, y) in positions.items()}
     elements = list(Element.objects.filter(program=access.program, map=map, key__in=list(positions)))
     for element in elements:
         element.x, element.y = positions[element.key]

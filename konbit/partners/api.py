@@ -25,6 +25,7 @@ from konbit.api.schemas import (
     body_responses,
     conflict,
     conflict_of,
+    created_links,
     invalid,
     page_of,
     responses,
@@ -125,6 +126,10 @@ def get_organization(request: HttpRequest, slug: str, pk: Id) -> OrganizationOut
     auth=ProgramAuth(Action.ORGANIZATION_CREATE),
     response=body_responses(OrganizationOut, status=201),
     summary="Add an organisation",
+    openapi_extra=created_links(
+        GetOrganization="konbit_partners_api_get_organization",
+        UpdateOrganization="konbit_partners_api_update_organization",
+    ),
 )
 def create_organization(request: HttpRequest, slug: str, payload: OrganizationIn) -> Status[Any]:
     access = _access(request)
@@ -350,6 +355,10 @@ def get_interaction(request: HttpRequest, slug: str, pk: Id) -> InteractionDetai
     auth=ProgramAuth(Action.INTERACTION_LOG),
     response=body_responses(InteractionDetailOut, status=201),
     summary="Log an interaction (an event invites its organisations)",
+    openapi_extra=created_links(
+        GetInteraction="konbit_partners_api_get_interaction",
+        RecordAttendance="konbit_partners_api_record_attendance",
+    ),
 )
 def log_interaction(request: HttpRequest, slug: str, payload: InteractionIn) -> Status[Any]:
     access = _access(request)

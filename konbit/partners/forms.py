@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from konbit.core.forms import PeopleChoiceField, PersonChoiceField, VersionedForm
+from konbit.core.forms import IdsChoiceField, PeopleChoiceField, PersonChoiceField, VersionedForm
 from konbit.core.widgets import DateInput
 
 from .models import (
@@ -158,7 +158,7 @@ SENTIMENT_CHOICES = [
 class InteractionForm(VersionedForm):
     """The quick log: what, when, with whom, how it went; the rest is optional."""
 
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = IdsChoiceField(
         label=_("With"), queryset=Organization.objects.none(), widget=forms.MultipleHiddenInput, required=True
     )
     sentiment = forms.TypedChoiceField(
@@ -240,7 +240,7 @@ class InteractionForm(VersionedForm):
 
 
 class EventSeriesForm(forms.ModelForm[EventSeries]):
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = IdsChoiceField(
         label=_("Invite"),
         queryset=Organization.objects.none(),
         required=False,

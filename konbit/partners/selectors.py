@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from konbit.core.access import Access
+from konbit.core.ids import is_id
 
 from .engagement import LEDGER_DAYS, cost_share
 from .models import (
@@ -159,7 +160,7 @@ def partnership_list(
         qs = qs.filter(organization__type=type)
     if facilitator == "none":
         qs = qs.filter(facilitator__isnull=True)
-    elif facilitator.isdigit():
+    elif is_id(facilitator):
         qs = qs.filter(facilitator_id=int(facilitator))
     if warning == "any":
         qs = qs.exclude(warning_codes="")

@@ -22,6 +22,7 @@ from konbit.api.schemas import (
     body_responses,
     conflict,
     conflict_of,
+    created_links,
     invalid,
     page_of,
     responses,
@@ -255,6 +256,12 @@ def get_intervention(request: HttpRequest, slug: str, pk: Id) -> InterventionOut
     auth=ProgramAuth(Action.INTERVENTION_CHANGE),
     response=body_responses(InterventionOut, status=201),
     summary="Add an intervention",
+    openapi_extra=created_links(
+        GetIntervention="konbit_results_api_get_intervention",
+        UpdateIntervention="konbit_results_api_update_intervention",
+        ListAaer="konbit_results_api_list_aaer",
+        RecordAaer="konbit_results_api_create_aaer",
+    ),
 )
 def create_intervention(request: HttpRequest, slug: str, payload: InterventionIn) -> Status[Any]:
     access = _access(request)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from konbit.core.forms import VersionedForm
+from konbit.core.forms import IdsChoiceField, VersionedForm
 from konbit.core.widgets import DateInput
 from konbit.partners.models import Organization, OrganizationType
 
@@ -42,7 +42,7 @@ class PlaybookForm(VersionedForm):
 
 
 class InterventionForm(VersionedForm):
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = IdsChoiceField(
         label=_("Partners involved"),
         queryset=Organization.objects.none(),
         required=False,
@@ -236,7 +236,7 @@ class ExitDecisionForm(forms.ModelForm[ExitDecision]):
 
 
 class RelationshipGroupForm(VersionedForm):
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = IdsChoiceField(
         label=_("Actors"),
         queryset=Organization.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from konbit.core import audit
 from konbit.core.access import Access
+from konbit.core.ids import is_id
 from konbit.core.models import AuditAction, Phase, Program
 from konbit.core.services import (
     tenant_record_create,
@@ -93,9 +94,9 @@ def checklist_tick(*, access: Access, phase: str, item: str, done: bool, by: Use
     playbook_materialise(program=access.program, phase=phase, by=by)
     items = ChecklistItem.objects.filter(program=access.program, phase=phase)
     row: ChecklistItem | None
-    if item.startswith("d") and item[1:].isdigit():
+    if item.startswith("d") and is_id(item[1:]):
         row = items.order_by("position", "pk")[int(item[1:]) : int(item[1:]) + 1].first()
-    elif item.isdigit():
+    elif is_id(item):
         row = items.filter(pk=int(item)).first()
     else:
         row = None

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
+from konbit.core.ids import is_id
+from konbit.core.next_url import next_url
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
 
@@ -29,7 +31,7 @@ def benchmark_list(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
     org_param = request.GET.get("organization", "")
     organization = (
-        selectors.benchmark_organization(access=access, pk=int(org_param)) if org_param.isdigit() else None
+        selectors.benchmark_organization(access=access, pk=int(org_param)) if is_id(org_param) else None
     )
     filters = {"query": request.GET.get("q", "").strip(), "status": request.GET.get("status", "")}
     qs = selectors.benchmark_list(access=access, organization=organization, **filters)
@@ -65,7 +67,7 @@ def _form(access: Access, data: object = None, **kwargs: object) -> BenchmarkFor
 @program_view(Action.BENCHMARK_CHANGE)
 def benchmark_create(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
-    initial = {k: request.GET[k] for k in ("organization", "indicator") if request.GET.get(k, "").isdigit()}
+    initial = {k: request.GET[k] for k in ("organization", "indicator") if is_id(request.GET.get(k, ""))}
     form = _form(access, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,9 +141,8 @@ def benchmark_status(request: HttpRequest, program: str, pk: int) -> HttpRespons
     else:
         messages.error(request, _("Choose a status."))
     home = f"/p/{access.program.slug}/change/indicators/benchmarks/"
-    back = request.POST.get("next", "")
     # Only back to a page of this programme: never an address taken from the form elsewhere.
-    return redirect(back if back.startswith(f"/p/{access.program.slug}/") else home)
+    return redirect(next_url(request, default=home, within=f"/p/{access.program.slug}/"))
 
 
 @require_POST

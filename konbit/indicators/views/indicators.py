@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
 from konbit.core.htmx import wants_fragment
+from konbit.core.ids import is_id
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
 from konbit.core.services import ConflictError, download_record
@@ -258,9 +259,7 @@ def measurement_entry(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
     indicators = selectors.indicator_choices(access=access)
     categories = selectors.category_choices_all(access=access)
-    initial = (
-        {"indicator": request.GET.get("indicator")} if request.GET.get("indicator", "").isdigit() else {}
-    )
+    initial = {"indicator": request.GET.get("indicator")} if is_id(request.GET.get("indicator", "")) else {}
     form = MeasurementEntryForm(
         request.POST or None,
         request.FILES or None,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from konbit.core.access import access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
+from konbit.core.ids import parse_id
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
 
@@ -28,7 +29,7 @@ def communication_list(request: HttpRequest, program: str) -> HttpResponse:
     owner = request.GET.get("owner", "")
     filters: dict[str, Any] = {
         "audience": request.GET.get("audience", ""),
-        "owner": int(owner) if owner.isdigit() else None,
+        "owner": parse_id(owner),
         "state": request.GET.get("state", ""),
         "sort": request.GET.get("sort", "due"),
     }

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
 from konbit.core.htmx import wants_fragment
+from konbit.core.ids import is_id, parse_id
 from konbit.core.models import Phase
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
@@ -32,7 +33,7 @@ PAGE_SIZE = 25
 def lesson_filters(request: HttpRequest) -> dict[str, Any]:
     def number(name: str) -> int | None:
         value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return parse_id(value)
 
     return {
         "query": request.GET.get("q", "").strip(),
@@ -99,9 +100,9 @@ def lesson_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
 def lesson_create(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
     initial: dict[str, Any] = {}
-    if request.GET.get("organization", "").isdigit():
+    if is_id(request.GET.get("organization", "")):
         initial["organizations"] = [int(request.GET["organization"])]
-    if request.GET.get("intervention", "").isdigit():
+    if is_id(request.GET.get("intervention", "")):
         initial["interventions"] = [int(request.GET["intervention"])]
     if request.GET.get("tags"):
         initial["tags"] = request.GET["tags"][:300]

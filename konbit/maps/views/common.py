@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from konbit.core.access import Access
+from konbit.core.ids import parse_ids
 from konbit.core.models import Job
 
 from .. import selectors, services
@@ -19,7 +20,7 @@ BACKGROUND_ANALYSIS_ELEMENTS = 20_000
 
 def perspective_ids_param(request: HttpRequest) -> list[int] | None:
     """?perspective=3&perspective=5 limits a view to those perspectives; none given means all."""
-    ids = [int(v) for v in request.GET.getlist("perspective") if v.isdigit()]
+    ids = parse_ids(request.GET.getlist("perspective"))
     return ids or None
 
 

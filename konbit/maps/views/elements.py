@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from konbit.core.access import access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
+from konbit.core.ids import is_id
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
 from konbit.core.services import ConflictError
@@ -186,7 +187,7 @@ def element_merge(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     map = selectors.map_get(access=access, pk=pk)
     if request.method == "POST":
         keep_pk, merge_pk = request.POST.get("keep", ""), request.POST.get("merge", "")
-        if keep_pk.isdigit() and merge_pk.isdigit():
+        if is_id(keep_pk) and is_id(merge_pk):
             keep = selectors.element_get(access=access, map=map, pk=int(keep_pk))
             merge = selectors.element_get(access=access, map=map, pk=int(merge_pk))
             try:

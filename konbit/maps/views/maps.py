@@ -22,8 +22,10 @@ from konbit.core import selectors as core_selectors
 from konbit.core import services as core_services
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
+from konbit.core.ids import is_id
 from konbit.core.l10n import shipped
 from konbit.core.models import AuditAction
+from konbit.core.numbers import finite_float
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError, tenant_record_delete, tenant_record_update
 from konbit.core.tasks import kind_of
@@ -243,13 +245,13 @@ def map_positions(request: HttpRequest, program: str, pk: int) -> JsonResponse:
     try:
         payload = json.loads(request.body or b"{}")
         positions = {
-            str(k): (float(v[0]), float(v[1]))
+            str(k): (finite_float(v[0]), finite_float(v[1]))
             for k, v in payload.get("positions", {}).items()
             if isinstance(v, list | tuple) and len(v) == 2
         }
+        saved = services.positions_save(access=access, map=map, positions=positions)
     except (ValueError, TypeError, AttributeError):
-        return JsonResponse({"error": _("Positions must be {key: [x, y]}.")}, status=400)
-    saved = services.positions_save(access=access, map=map, positions=positions)
+        return JsonResponse({"error": _("Positions must be {key: [x, y]} with finite numbers.")}, status=400)
     return JsonResponse({"saved": saved})
 
 
@@ -432,7 +434,7 @@ def snapshot_list(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     snapshots = list(selectors.snapshot_list(access=access, map=map).defer("data"))
     comparison = None
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
-    if a.isdigit() and b.isdigit():
+    if is_id(a) and is_id(b):
         from ..snapshots import compare_snapshots
 
         first = selectors.snapshot_get(access=access, map=map, pk=int(a))

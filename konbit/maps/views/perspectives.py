@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.ids import parse_ids
 from konbit.core.roles import Action
 from konbit.core.services import tenant_record_update
 from konbit.partners.selectors import organization_choices
@@ -24,11 +26,15 @@ def perspective_list(request: HttpRequest, program: str, pk: int) -> HttpRespons
     if not access.is_partner:
         form = PerspectiveForm(request.POST or None, organizations=organization_choices(access=access))
         if request.method == "POST" and form.is_valid():
-            perspective = services.perspective_create(
-                access=access, map=map, by=acting_user(request), data=form.changed_data_dict()
-            )
-            messages.success(request, _("Perspective “%(name)s” added.") % {"name": perspective.name})
-            return redirect("perspective_list", program=access.program.slug, pk=map.pk)
+            try:
+                perspective = services.perspective_create(
+                    access=access, map=map, by=acting_user(request), data=form.changed_data_dict()
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Perspective “%(name)s” added.") % {"name": perspective.name})
+                return redirect("perspective_list", program=access.program.slug, pk=map.pk)
     elif request.method == "POST":
         name = access.organization.name if access.organization else _("Our view")
         perspective = services.perspective_create(
@@ -80,7 +86,7 @@ def map_compare(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
     perspectives = list(selectors.perspective_list(access=access, map=map))
-    asked = {int(v) for v in request.GET.getlist("perspective") if v.isdigit()}
+    asked = set(parse_ids(request.GET.getlist("perspective")))
     chosen = [p.pk for p in perspectives if not asked or p.pk in asked]
     try:
         threshold = min(1.0, max(0.0, float(request.GET.get("threshold", "0.5"))))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from konbit.core.access import Access
+from konbit.core.ids import is_id
 from konbit.core.models import Membership
 from konbit.core.roles import Role
 
@@ -542,7 +543,7 @@ def _validate_interactions(
     # Interactions logged in Konbit itself are exported with the ref "konbit-<id>": a re-import of
     # that file finds them by id.
     own_ids = [key.removeprefix(OWN_REF_PREFIX) for key in keys if key.startswith(OWN_REF_PREFIX)]
-    own_ids = [pk for pk in own_ids if pk.isdigit()]
+    own_ids = [pk for pk in own_ids if is_id(pk)]
     for start in range(0, len(own_ids), 500):
         existing.update(
             f"{OWN_REF_PREFIX}{pk}"

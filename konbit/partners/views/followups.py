@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.next_url import next_url
 from konbit.core.roles import Action
 
 from .. import selectors, services
@@ -59,4 +60,5 @@ def followup_done(request: HttpRequest, program: str, pk: int) -> HttpResponse:
         follow_up=follow_up, done_on=None if reopen else timezone.localdate(), by=acting_user(request)
     )
     messages.success(request, _("Reopened.") if reopen else _("Marked as done."))
-    return redirect(request.POST.get("next") or f"/p/{access.program.slug}/partners/follow-ups/")
+    home = f"/p/{access.program.slug}/partners/follow-ups/"
+    return redirect(next_url(request, default=home, within=f"/p/{access.program.slug}/"))

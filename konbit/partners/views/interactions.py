@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from konbit.core.access import access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
+from konbit.core.ids import is_id, parse_ids
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
 from konbit.core.services import ConflictError
@@ -39,7 +40,7 @@ def interaction_list(request: HttpRequest, program: str) -> HttpResponse:
         "until": _date_param(request, "until"),
     }
     org = request.GET.get("organization", "")
-    organization = selectors.organization_get(access=access, pk=int(org)) if org.isdigit() else None
+    organization = selectors.organization_get(access=access, pk=int(org)) if is_id(org) else None
     qs = selectors.interaction_list(
         access=access,
         organization=organization.pk if organization else None,
@@ -68,7 +69,7 @@ def _chosen_organizations(request: HttpRequest, access: object) -> list[Organiza
     ids = [
         int(v)
         for v in request.POST.getlist("organizations") + request.GET.getlist("organization")
-        if v.isdigit()
+        if is_id(v)
     ]
     return list(selectors.organization_choices(access=access).filter(pk__in=ids)) if ids else []  # type: ignore[arg-type]
 
@@ -93,7 +94,7 @@ def _outbox_answer(status: str, code: int, message: str, **extra: Any) -> JsonRe
 def _organizations_gone(request: HttpRequest, access: Any) -> list[str]:
     """Names of posted organisations that are no longer choosable (merged or deleted since the entry
     was written); an id that never was one of this programme's is named by its number only."""
-    posted = {int(v) for v in request.POST.getlist("organizations") if v.isdigit()}
+    posted = set(parse_ids(request.POST.getlist("organizations")))
     if not posted:
         return []
     known = set(
@@ -361,7 +362,7 @@ def _organization_values(request: HttpRequest, prefix: str) -> dict[int, str]:
     return {
         int(key.removeprefix(prefix)): str(value)
         for key, value in request.POST.items()
-        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+        if key.startswith(prefix) and is_id(key.removeprefix(prefix))
     }
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from konbit.core.access import access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
 from konbit.core.htmx import wants_fragment
+from konbit.core.ids import is_id, parse_ids
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
 from konbit.core.services import ConflictError, tenant_record_create
@@ -55,7 +56,7 @@ def organization_search(request: HttpRequest, program: str) -> HttpResponse:
     """Search-as-you-type for the interaction and event forms (an htmx fragment)."""
     access = access_for(request)
     query = request.GET.get("org_q", "").strip()
-    chosen_ids = [int(v) for v in request.GET.getlist("organizations") if v.isdigit()]
+    chosen_ids = parse_ids(request.GET.getlist("organizations"))
     chosen = list(selectors.organization_choices(access=access).filter(pk__in=chosen_ids))
     results = [
         o for o in selectors.organization_search(access=access, query=query) if o.pk not in set(chosen_ids)
@@ -152,7 +153,7 @@ def organization_merge(request: HttpRequest, program: str, pk: int) -> HttpRespo
     access = access_for(request)
     keep = selectors.organization_get(access=access, pk=pk)
     other_pk = request.POST.get("merge", "")
-    merge = selectors.organization_get(access=access, pk=int(other_pk)) if other_pk.isdigit() else None
+    merge = selectors.organization_get(access=access, pk=int(other_pk)) if is_id(other_pk) else None
     if merge is None:
         messages.error(request, _("Choose the duplicate to merge."))
         return redirect("organization_detail", program=access.program.slug, pk=keep.pk)
