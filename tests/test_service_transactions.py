@@ -813,6 +813,7 @@ NOT_MULTI_WRITE: dict[str, str] = {
     "core.token_hash": "pure function",
     "core.invitation_by_token": "a read",
     "core.invitation_is_for": "a comparison of two addresses, no write",
+    "core.unique_check": "reads only: raises before a write would break a uniqueness rule",
     "core.user_create": "one INSERT",
     "core.sign_in_record": "one bulk INSERT of audit rows",
     "core.sign_in_failed_record": "sign_in_record or nothing",
