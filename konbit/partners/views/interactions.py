@@ -207,16 +207,7 @@ def interaction_create(request: HttpRequest, program: str) -> HttpResponse:
                 message = _("Event created. Invite partners and take attendance below.")
             else:
                 message = _("Logged.")
-            if outbox:
-                # The flash message is for the page the user is sent to: only the send they are waiting
-                # for (foreground) leaves one, not the background sync of older entries.
-                if request.headers.get("X-Konbit-Outbox") == "foreground":
-                    messages.success(request, message)
-                return _outbox_answer(
-                    "saved" if created else "already_saved", 201 if created else 200, message, url=url
-                )
-            messages.success(request, message)
-            return redirect(url)
+            return _saved_answer(request, outbox=outbox, created=created, message=message, url=url)
     return render(request, "partners/interaction_form.html", {"form": form, "chosen": chosen})
 
 
@@ -347,6 +338,15 @@ def attendance_save(request: HttpRequest, program: str, pk: int) -> HttpResponse
         message = _("Attendance saved (%(count)s changed).") % {"count": changed}
     else:
         message = _("This attendance sheet was already saved.")
+    return _saved_answer(request, outbox=outbox, created=created, message=message, url=url)
+
+
+def _saved_answer(
+    request: HttpRequest, *, outbox: bool, created: bool, message: str, url: str
+) -> HttpResponse:
+    """A saved form: the outbox gets JSON (saved, or already saved for a repeated send); a plain post is
+    sent on with the message. The flash message is for the page the user is sent to: of the outbox's
+    sends only the one they are waiting for (foreground) leaves one, not the background sync."""
     if outbox:
         if request.headers.get("X-Konbit-Outbox") == "foreground":
             messages.success(request, message)
