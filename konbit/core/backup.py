@@ -413,9 +413,25 @@ class _ModelPlan:
     count: int = 0
 
 
+# One record per line; the longest Konbit writes is a map's `extra` (an imported file's leftovers, under
+# the 50 MB import limit). A longer line is a gzip bomb or a damaged file, refused before it fills memory.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+
+def _raw_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    unpacked = gzip.GzipFile(fileobj=stream, mode="rb")
+    while raw := unpacked.readline(MAX_LINE_BYTES + 1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise BackupError(
+                f"A line of the file is longer than {MAX_LINE_BYTES // 2**20} MB: it is not a Konbit "
+                "backup (or it was made to expand without limit)."
+            )
+        yield raw
+
+
 def _lines(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
     try:
-        for number, raw in enumerate(gzip.GzipFile(fileobj=stream, mode="rb"), start=1):
+        for number, raw in enumerate(_raw_lines(stream), start=1):
             try:
                 # Konbit never writes NaN/Infinity (nor a number that overflows to it): a file holding one
                 # was changed by hand, and such a value would break every page that reads it.

@@ -158,3 +158,16 @@ def test_the_restore_command_says_what_is_wrong_in_one_line(world: World, tmp_pa
     message = str(refusal.value)
     assert "\n" not in message and "partners.organization" in message and "created_at" in message
     assert _database_is_empty()
+
+
+def test_a_gzip_bomb_of_one_endless_line_is_refused_before_it_fills_memory(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from konbit.core import backup
+
+    monkeypatch.setattr(backup, "MAX_LINE_BYTES", 1024 * 1024)
+    bomb = gzip.compress(b"a" * (8 * 1024 * 1024))  # 8 MB of one line, ~8 KB on disk
+    with pytest.raises(BackupError, match="longer than 1 MB") as refusal:
+        backup_restore(io.BytesIO(bomb))
+    assert "\n" not in str(refusal.value)
+    assert _database_is_empty()
