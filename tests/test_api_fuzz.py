@@ -57,11 +57,26 @@ def breaks_a_server_rule(case: Any) -> bool:
         parsed = parse_period(label) if isinstance(label, str) else None
         start = body.get("period_start") or (parsed[0].isoformat() if parsed else None)
         end = body.get("period_end") or (parsed[1].isoformat() if parsed else None)
-        return end is None or (isinstance(start, str) and isinstance(end, str) and start > end)
+        if end is None or (isinstance(start, str) and isinstance(end, str) and start > end):
+            return True
+        # A category must be one the indicator is disaggregated by (an indicator the stateful walk has
+        # just created has no dimensions at all).
+        category, indicator = body.get("category_id"), (case.path_parameters or {}).get("pk")
+        return category is not None and not _category_fits(category, indicator)
     if case.path.endswith("/sendings"):
         # A sending is logged once it has happened.
         return str(body.get("sent_on", "")) > timezone.localdate().isoformat()
     return False
+
+
+def _category_fits(category: object, indicator: object) -> bool:
+    from konbit.indicators.models import Category
+
+    if not isinstance(category, int) or isinstance(category, bool) or not 0 < category < 2**63:
+        return False
+    if not str(indicator).isdigit() or int(str(indicator)) >= 2**63:
+        return False
+    return Category.objects.filter(pk=category, dimension__indicators__pk=int(str(indicator))).exists()
 
 
 def id_choices(refs: Refs) -> dict[str, list[int]]:
