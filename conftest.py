@@ -8,16 +8,24 @@ Each programme holds organisations with recognisable names so responses can be s
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from konbit.core.models import Membership, Program
 from konbit.core.roles import Role
 from konbit.partners.models import Organization
 from tests.factories import MembershipFactory, OrganizationFactory, ProgramFactory, UserFactory
+
+# Property-based and schemathesis tests draw the same examples on every run: CI must be reproducible (a
+# red run blocks a landing). Explore new examples locally with HYPOTHESIS_PROFILE=explore.
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @dataclass
