@@ -34,7 +34,10 @@ def finite_float(value: Any) -> float:
 QueryFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
-def _json_int(value: object) -> object:
+MAX_ID = 2**63 - 1  # the database's largest id
+
+
+def json_int(value: object) -> object:
     """A JSON integer (1 or 1.0, as JSON Schema says), never true/false or "1", which lax pydantic takes."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -43,5 +46,6 @@ def _json_int(value: object) -> object:
     raise ValueError("Use a whole number.")
 
 
-# An id in a JSON body (a path or a query string is text: there the plain int with bounds is right).
-BodyId = Annotated[int, BeforeValidator(_json_int), Field(ge=1, le=2**62)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # in a path or a query string, where all is text
+# In a JSON body; constraints before the validator, so that the published schema states them.
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(json_int)]

@@ -26,6 +26,7 @@ from konbit.api.schemas import (
 )
 from konbit.core.access import Access, acting_user
 from konbit.core.api import PageParams
+from konbit.core.numbers import Id
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
 
@@ -37,7 +38,6 @@ from .schemas import (
     BenchmarkOut,
     BenchmarkPage,
     CategoryProgressOut,
-    Id,
     IndicatorFilters,
     IndicatorIn,
     IndicatorOut,

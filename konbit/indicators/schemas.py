@@ -13,7 +13,8 @@ from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from konbit.api.schemas import Paged
 from konbit.core.api import PageParams
-from konbit.partners.schemas import NO_NUL, WEBSITE, BodyId, Date, Id, Version
+from konbit.core.numbers import BodyId, Id
+from konbit.partners.schemas import NO_NUL, WEBSITE, Date, Version
 
 from .models import Aggregation, BenchmarkStatus, Direction, IndicatorType, Status, TargetMode
 

@@ -23,10 +23,10 @@ from konbit.api.schemas import (
     unprocessable,
 )
 from konbit.core.access import Access, acting_user
+from konbit.core.numbers import Id
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
 from konbit.partners.models import Organization
-from konbit.partners.schemas import Id
 from konbit.results.models import Intervention
 
 from . import selectors, services

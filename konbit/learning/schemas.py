@@ -12,7 +12,8 @@ from pydantic import StringConstraints
 from konbit.api.schemas import Paged
 from konbit.core.api import PageParams
 from konbit.core.models import Phase
-from konbit.partners.schemas import NO_NUL, BodyId, Date, LongText, Text200, Text300, Version
+from konbit.core.numbers import BodyId
+from konbit.partners.schemas import NO_NUL, Date, LongText, Text200, Text300, Version
 
 from .models import Audience, LessonStatus
 

@@ -16,7 +16,7 @@ from konbit.api.schemas import body_responses, page_of, responses
 from konbit.core import services as core_services
 from konbit.core.access import acting_user
 from konbit.core.api import PageParams
-from konbit.core.numbers import QueryFloat
+from konbit.core.numbers import Id, QueryFloat
 from konbit.core.roles import Action
 from konbit.core.schemas import JobOut
 from konbit.core.tasks import kind_of
@@ -32,7 +32,6 @@ from .schemas import (
     ElementIn,
     ElementOut,
     ElementPage,
-    Id,
     MapOut,
     MapPage,
     PerspectiveOut,

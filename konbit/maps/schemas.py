@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from ninja import Field, Schema
 
 from konbit.api.schemas import Paged
 from konbit.core.numbers import BodyId, FiniteFloat
-
-MAX_ID = 2**62
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class MapOut(Schema):

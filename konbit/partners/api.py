@@ -34,6 +34,7 @@ from konbit.api.schemas import (
 )
 from konbit.core.access import Access, acting_user
 from konbit.core.api import PageParams
+from konbit.core.numbers import Id
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
 
@@ -53,7 +54,6 @@ from .schemas import (
     FollowUpFilters,
     FollowUpOut,
     FollowUpPage,
-    Id,
     InitiativeOut,
     InitiativePage,
     InteractionDetailOut,

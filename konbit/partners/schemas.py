@@ -15,6 +15,7 @@ from pydantic import BeforeValidator, StrictBool, StringConstraints
 
 from konbit.api.schemas import Paged
 from konbit.core.api import PageParams
+from konbit.core.numbers import BodyId, Id, json_int
 
 from .models import Attendance, InteractionKind, OrganizationSize, OrganizationType, Segment
 
@@ -22,8 +23,6 @@ from .models import Attendance, InteractionKind, OrganizationSize, OrganizationT
 NO_NUL = r"^[^\x00]*$"
 # What Django's URLValidator accepts, narrowed to a shape a schema can state (or empty: no website).
 WEBSITE = r"^(https?://([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(/[A-Za-z0-9._~%/-]*)?)?$"
-MAX_ID = 2**63 - 1
-
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -34,19 +33,7 @@ def _iso_date(value: object) -> object:
     raise ValueError("Use a date as YYYY-MM-DD.")
 
 
-def _json_int(value: object) -> object:
-    """A JSON integer (1 or 1.0, as JSON Schema says), not "1" or true as pydantic would also take."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise ValueError("Use a whole number.")
-
-
 # Body values are JSON, so they are taken as typed: "yes" is not a boolean, nor "3" a number.
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # in a path or a query string, where all is text
-# Constraints before the validator, so that the published schema states them (minimum, maximum).
-BodyId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_int)]
 Date = Annotated[datetime.date, BeforeValidator(_iso_date)]
 Flag = StrictBool
 Text30 = Annotated[str, StringConstraints(max_length=30, pattern=NO_NUL)]
@@ -56,9 +43,9 @@ Text300 = Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)]
 LongText = Annotated[str, StringConstraints(max_length=20_000, pattern=NO_NUL)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*[^\x00\s][^\x00]*$")]
 Website = Annotated[str, StringConstraints(max_length=200, pattern=WEBSITE)]
-Sentiment = Annotated[int, Field(ge=-2, le=2), BeforeValidator(_json_int)]
-Minutes = Annotated[int, Field(ge=0, le=100_000), BeforeValidator(_json_int)]
-Version = Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(_json_int)]
+Sentiment = Annotated[int, Field(ge=-2, le=2), BeforeValidator(json_int)]
+Minutes = Annotated[int, Field(ge=0, le=100_000), BeforeValidator(json_int)]
+Version = Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(json_int)]
 
 
 # --- filters ------------------------------------------------------------------------------------

@@ -30,11 +30,12 @@ from konbit.api.schemas import (
 )
 from konbit.core.access import acting_user
 from konbit.core.api import PageParams
+from konbit.core.numbers import BodyId, Id
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError
 from konbit.partners import selectors as partner_selectors
 from konbit.partners.models import Organization
-from konbit.partners.schemas import WEBSITE, BodyId, Date, Id, Version
+from konbit.partners.schemas import WEBSITE, Date, Version
 
 from . import selectors, services
 from .models import AaerEntry, Intervention
