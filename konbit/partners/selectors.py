@@ -4,6 +4,7 @@ organisation and the events it was invited to, never partnerships, notes or othe
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -93,6 +94,14 @@ def organization_regions(*, access: Access) -> list[str]:
 def organization_choices(*, access: Access) -> QuerySet[Organization]:
     """For pickers (e.g. the organisation a partner user speaks for)."""
     return Organization.objects.filter(program=access.program).order_by("name")
+
+
+def organization_names(*, access: Access, ids: Iterable[int]) -> dict[int, str]:
+    """Names of the programme's organisations by id, those in the trash included (to name an organisation
+    merged or deleted since someone wrote about it)."""
+    return dict(
+        Organization.all_objects.filter(program=access.program, pk__in=list(ids)).values_list("pk", "name")
+    )
 
 
 def organization_choices_without_partnership(*, access: Access) -> QuerySet[Organization]:

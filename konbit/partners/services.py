@@ -472,13 +472,15 @@ def attendance_record_once(
         .select_related("organization")
     }
     conflicts: list[dict[str, Any]] = []
+    gone_names = dict(  # organisations no longer on the sheet (merged or removed), named in one query
+        Organization.all_objects.filter(program=program, pk__in=set(statuses) - set(current)).values_list(
+            "pk", "name"
+        )
+    )
     for org_id, status in statuses.items():
         participation = current.get(org_id)
         if participation is None:
-            organization = Organization.all_objects.filter(program=program, pk=org_id).first()
-            conflicts.append(
-                {"organization": org_id, "name": organization.name if organization else "", "gone": True}
-            )
+            conflicts.append({"organization": org_id, "name": gone_names.get(org_id, ""), "gone": True})
         elif (
             seen is not None
             and not force

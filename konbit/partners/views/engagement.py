@@ -35,7 +35,7 @@ NEXT_STEPS = {
 def warning_list(request: HttpRequest, program: str) -> HttpResponse:
     access = access_for(request)
     services.engagement_ensure_current(program=access.program)
-    from .partnerships import PAGE_SIZE, WARNING_LABELS
+    from .partnerships import PAGE_SIZE
 
     code = request.GET.get("code", "")
     page = Paginator(
@@ -47,7 +47,7 @@ def warning_list(request: HttpRequest, program: str) -> HttpResponse:
         {
             "page": page,
             "partnerships": page.object_list,
-            "labels": WARNING_LABELS,
+            "labels": engagement.WARNING_LABELS,
             "next_steps": NEXT_STEPS,
             "code": code,
             "settings_row": services.engagement_settings_for(access.program),

@@ -66,11 +66,7 @@ def _date_param(request: HttpRequest, name: str) -> datetime.date | None:
 
 
 def _chosen_organizations(request: HttpRequest, access: object) -> list[Organization]:
-    ids = [
-        int(v)
-        for v in request.POST.getlist("organizations") + request.GET.getlist("organization")
-        if is_id(v)
-    ]
+    ids = parse_ids(request.POST.getlist("organizations") + request.GET.getlist("organization"))
     return list(selectors.organization_choices(access=access).filter(pk__in=ids)) if ids else []  # type: ignore[arg-type]
 
 
@@ -91,6 +87,11 @@ def _outbox_answer(status: str, code: int, message: str, **extra: Any) -> JsonRe
     return JsonResponse({"status": status, "message": message, **extra}, status=code)
 
 
+def _client_id_taken() -> JsonResponse:
+    """Another person's entry (or another sheet) already holds this client id: refused without naming it."""
+    return _outbox_answer("conflict", 409, _("This entry's id is already used by another entry."))
+
+
 def _organizations_gone(request: HttpRequest, access: Any) -> list[str]:
     """Names of posted organisations that are no longer choosable (merged or deleted since the entry
     was written); an id that never was one of this programme's is named by its number only."""
@@ -101,9 +102,7 @@ def _organizations_gone(request: HttpRequest, access: Any) -> list[str]:
         selectors.organization_choices(access=access).filter(pk__in=posted).values_list("pk", flat=True)
     )
     gone = posted - known
-    names = dict(
-        Organization.all_objects.filter(program=access.program, pk__in=gone).values_list("pk", "name")
-    )
+    names = selectors.organization_names(access=access, ids=gone)
     return [names.get(pk, f"#{pk}") for pk in sorted(gone)]
 
 
@@ -132,7 +131,7 @@ def interaction_create(request: HttpRequest, program: str) -> HttpResponse:
                 access=access, by=acting_user(request), client_uuid=client_uuid
             )
         except services.ClientIdTaken:
-            return _outbox_answer("conflict", 409, _("This entry's id is already used by another entry."))
+            return _client_id_taken()
         if saved is not None:
             return _outbox_answer(
                 "already_saved", 200, _("This was already saved."), url=_url_after_log(access, saved)
@@ -193,7 +192,7 @@ def interaction_create(request: HttpRequest, program: str) -> HttpResponse:
                 interaction, created = services.interaction_log_once(client_uuid=client_uuid, **arguments)
         except services.ClientIdTaken:
             if outbox:
-                return _outbox_answer("conflict", 409, _("This entry's id is already used by another entry."))
+                return _client_id_taken()
             raise Http404 from None
         except ValidationError as exc:
             if outbox:
@@ -326,7 +325,7 @@ def attendance_save(request: HttpRequest, program: str, pk: int) -> HttpResponse
         )
     except services.ClientIdTaken:
         if outbox:
-            return _outbox_answer("conflict", 409, _("This entry's id is already used by another entry."))
+            return _client_id_taken()
         raise Http404 from None
     except services.AttendanceConflict as conflict:
         message = _("Someone changed this attendance after your copy of the sheet was loaded.")

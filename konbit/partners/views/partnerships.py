@@ -42,7 +42,6 @@ from ..models import (
 
 PAGE_SIZE = 50
 LEDGER_ROWS = 25
-WARNING_LABELS = engagement.WARNING_LABELS
 
 # The things a partnership page can add, each with its form and model.
 CHILDREN: dict[str, tuple[Any, type[Any]]] = {
@@ -91,7 +90,7 @@ def partnership_list(request: HttpRequest, program: str) -> HttpResponse:
             "segments": Segment.choices,
             "types": OrganizationType.choices,
             "facilitators": selectors.facilitator_choices(access=access),
-            "warning_labels": WARNING_LABELS,
+            "warning_labels": engagement.WARNING_LABELS,
         },
     )
 
@@ -167,7 +166,7 @@ def partnership_detail(request: HttpRequest, program: str, pk: int) -> HttpRespo
         "value_gained": rows["value_gained"],
         "initiatives": rows["initiatives"],
         "follow_ups": rows["follow_ups"],
-        "warning_labels": WARNING_LABELS,
+        "warning_labels": engagement.WARNING_LABELS,
         "segment_form": SegmentForm(initial={"segment": partnership.segment}),
         "forms": {kind: form_class() for kind, (form_class, _model) in CHILDREN.items()},
         "history": history_for(access=access, instance=partnership)[:30],
