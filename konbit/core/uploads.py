@@ -33,6 +33,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from konbit.core import l10n
+
 MB = 1024 * 1024
 
 # What zipfile raises on damaged archives (bad CRC, truncated data, unknown compression, encryption…).
@@ -82,7 +84,6 @@ class Limits:
     seconds: float = 60.0
 
 
-SPREADSHEET = Limits()
 MAP_FILE = Limits(max_bytes=50 * MB, max_members=10_000)
 EVIDENCE = Limits(max_bytes=10 * MB, max_members=10_000)
 
@@ -136,7 +137,10 @@ def open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
     if len(members) > limits.max_members:
         raise UnsafeUpload(
             _("The archive holds %(count)s files; at most %(max)s are accepted.")
-            % {"count": f"{len(members):,}", "max": f"{limits.max_members:,}"}
+            % {
+                "count": l10n.number(len(members), decimals=0),
+                "max": l10n.number(limits.max_members, decimals=0),
+            }
         )
     if sum(m.file_size for m in members) > limits.max_unzipped_bytes:
         raise UnsafeUpload(_bomb())
@@ -217,7 +221,7 @@ def check_xlsx(data: bytes, limits: Limits, budget: Budget | None = None) -> Non
                             "This Excel file holds more than %(max)s different texts (shared strings), "
                             "far more than an import needs; it is refused for safety. Nothing was imported."
                         )
-                        % {"max": f"{limits.max_shared_strings:,}"}
+                        % {"max": l10n.number(limits.max_shared_strings, decimals=0)}
                     )
             elif name.startswith("xl/worksheets/"):
                 cells += _count(archive, info, b"c", limits.max_cells - cells, budget)
@@ -228,7 +232,10 @@ def check_xlsx(data: bytes, limits: Limits, budget: Budget | None = None) -> Non
                             "This Excel file holds more than %(cells)s cells or %(rows)s rows; it is "
                             "refused for safety. Split it into smaller files. Nothing was imported."
                         )
-                        % {"cells": f"{limits.max_cells:,}", "rows": f"{limits.max_rows:,}"}
+                        % {
+                            "cells": l10n.number(limits.max_cells, decimals=0),
+                            "rows": l10n.number(limits.max_rows, decimals=0),
+                        }
                     )
             else:  # workbook, styles, relationships…: no entity declarations anywhere
                 _count(archive, info, b"", 0, budget)
@@ -253,7 +260,7 @@ def check_xml(data: bytes, limits: Limits) -> None:
     if data.count(b"<") - data.count(b"</") > limits.max_xml_elements:
         raise UnsafeUpload(
             _("The file holds more than %(max)s XML elements; it is refused for safety.")
-            % {"max": f"{limits.max_xml_elements:,}"}
+            % {"max": l10n.number(limits.max_xml_elements, decimals=0)}
         )
 
 
@@ -265,7 +272,7 @@ def check_json(data: bytes, limits: Limits) -> None:
     if values > limits.max_json_values:
         raise UnsafeUpload(
             _("The file holds more than %(max)s values; it is refused for safety.")
-            % {"max": f"{limits.max_json_values:,}"}
+            % {"max": l10n.number(limits.max_json_values, decimals=0)}
         )
     # Nesting: a run of opening brackets deeper than the limit (cheap, and enough to stop a parser
     # from recursing through a file made of brackets).

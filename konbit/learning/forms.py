@@ -111,9 +111,6 @@ class CommunicationForm(VersionedForm):
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
-        self.fields["owner"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: user.get_full_name() or user.email
-        )
 
 
 class SendingForm(forms.ModelForm[CommunicationSending]):

@@ -16,7 +16,7 @@ from tests.factories import UserFactory
 
 PROXY = "10.0.0.2"
 RIGHT = "correct horse battery staple"
-behind_one_proxy = override_settings(PROXY_COUNT=1, AXES_IPWARE_PROXY_COUNT=1)
+behind_one_proxy = override_settings(PROXY_COUNT=1)
 
 
 def via_proxy(client_address: str, spoofed: str = "") -> Client:

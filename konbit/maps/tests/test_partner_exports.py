@@ -12,7 +12,7 @@ from konbit.core.access import Access
 from konbit.core.models import Membership
 from konbit.maps import services
 from konbit.maps.formats.kumu_backup import backup_to_gmap
-from konbit.maps.models import Map
+from konbit.maps.models import Element, Map
 
 SECRETS = [
     "Secret loop",
@@ -69,7 +69,9 @@ def test_team_export_still_keeps_the_imported_files_data(world: World, imported:
     assert [s for s in SECRETS if s not in body] == []
 
 
-def test_partner_user_map_data_and_api_carry_none_of_the_teams_map_data(world: World, imported: Map) -> None:
+def test_partner_user_map_data_and_pages_carry_none_of_the_teams_map_data(
+    world: World, imported: Map
+) -> None:
     partner = client_for(world.partner_user)
     for path in [
         f"/p/alpha/maps/{imported.pk}/data.json",
@@ -81,3 +83,23 @@ def test_partner_user_map_data_and_api_carry_none_of_the_teams_map_data(world: W
         assert response.status_code == 200, path
         body = response.content.decode()
         assert [s for s in SECRETS if s in body] == [], path
+
+
+def test_a_partner_who_sees_an_element_gets_it_but_still_none_of_the_teams_map_data(
+    world: World, imported: Map
+) -> None:
+    """With an element of its own view the export is not empty: the imported file's extras must still be
+    left out, not merely absent because nothing was visible."""
+    membership = Membership.objects.get(program=world.program_a, user=world.partner_user)
+    view = services.perspective_create(
+        access=Access(program=world.program_a, membership=membership),
+        map=imported,
+        by=world.partner_user,
+        data={"name": "Our view"},
+    )
+    Element.objects.get(map=imported, key="e1").perspectives.add(view)
+    body = (
+        client_for(world.partner_user).get(f"/p/alpha/maps/{imported.pk}/export.kumu.json").content.decode()
+    )
+    assert "Team Trader" in body
+    assert [s for s in SECRETS if s in body] == []

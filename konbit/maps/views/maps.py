@@ -25,7 +25,6 @@ from konbit.core.forms import rebase_form
 from konbit.core.ids import is_id
 from konbit.core.l10n import shipped
 from konbit.core.models import AuditAction
-from konbit.core.numbers import finite_float
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError, tenant_record_delete, tenant_record_update
 from konbit.core.tasks import kind_of
@@ -245,7 +244,7 @@ def map_positions(request: HttpRequest, program: str, pk: int) -> JsonResponse:
     try:
         payload = json.loads(request.body or b"{}")
         positions = {
-            str(k): (finite_float(v[0]), finite_float(v[1]))
+            str(k): (v[0], v[1])  # the service refuses what is not a finite number
             for k, v in payload.get("positions", {}).items()
             if isinstance(v, list | tuple) and len(v) == 2
         }
