@@ -55,6 +55,8 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.duration import duration_iso_string
 
+from .numbers import finite_float, refuse_json_constant
+
 FORMAT = "konbit-backup"
 VERSION = 1
 BATCH_SIZE = 500
@@ -291,17 +293,6 @@ def _bad_value(label: str, pk: Any, name: str, value: Any, error: Exception) -> 
     )
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number Konbit stores")
-
-
-def _finite_float(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"{text} is not a finite number")
-    return number
-
-
 def _line(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
 
@@ -435,7 +426,7 @@ def _lines(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
             try:
                 # Konbit never writes NaN/Infinity (nor a number that overflows to it): a file holding one
                 # was changed by hand, and such a value would break every page that reads it.
-                data = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+                data = json.loads(raw, parse_constant=refuse_json_constant, parse_float=finite_float)
             except (UnicodeDecodeError, ValueError) as error:
                 raise BackupError(
                     f"Line {number} of the file is not JSON ({error}): it is damaged."

@@ -30,6 +30,11 @@ def finite_float(value: Any) -> float:
     return number
 
 
+def refuse_json_constant(name: str) -> Any:
+    """For `json.loads(parse_constant=…)`: NaN, Infinity and -Infinity are not numbers Konbit stores."""
+    raise ValueError(f"{name} is not a number Konbit stores")
+
+
 # In a query string everything is text, so strict mode would refuse "0.5": parsed from text, finite.
 QueryFloat = Annotated[float, Field(allow_inf_nan=False)]
 

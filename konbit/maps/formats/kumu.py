@@ -7,11 +7,11 @@ connections). The formats themselves are in kumu_blueprint and kumu_backup.
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
 from konbit.core import uploads
+from konbit.core.numbers import finite_float, refuse_json_constant
 from konbit.maps.graph import NO_SIGN, GConnection, GElement
 
 from .base import (
@@ -52,7 +52,7 @@ def parse_json(data: bytes | str) -> Any:
     text = decode_text(data)
     try:
         document = json.loads(
-            text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int
+            text, parse_constant=refuse_json_constant, parse_float=finite_float, parse_int=_bounded_int
         )
     except json.JSONDecodeError as exc:
         raise FormatError(
@@ -70,21 +70,10 @@ def parse_json(data: bytes | str) -> Any:
     return document
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def _bounded_int(text: str) -> int:
     if len(text) > MAX_INTEGER_DIGITS:
         raise ValueError(f"a number has more than {MAX_INTEGER_DIGITS} digits")
     return int(text)
-
-
-def _finite_float(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"the number {text[:40]} is too large")
-    return number
 
 
 def _has_unstorable_text(document: Any) -> bool:
