@@ -63,10 +63,25 @@ def breaks_a_server_rule(case: Any) -> bool:
         # just created has no dimensions at all).
         category, indicator = body.get("category_id"), (case.path_parameters or {}).get("pk")
         return category is not None and not _category_fits(category, indicator)
+    if case.path.endswith("/attendance"):
+        # Attendance is taken for organisations invited to the event (the walk's new ones invite nobody).
+        statuses = body.get("statuses")
+        return isinstance(statuses, dict) and not _on_the_event(statuses, case.path_parameters or {})
     if case.path.endswith("/sendings"):
         # A sending is logged once it has happened.
         return str(body.get("sent_on", "")) > timezone.localdate().isoformat()
     return False
+
+
+def _on_the_event(statuses: dict[Any, Any], path: dict[str, Any]) -> bool:
+    from konbit.partners.models import Participation
+
+    ids = {int(key) for key in statuses if str(key).isdigit() and int(str(key)) < 2**63}
+    pk = str(path.get("pk", ""))
+    if len(ids) != len(statuses) or not pk.isdigit() or int(pk) >= 2**63:
+        return False
+    invited = Participation.objects.filter(interaction_id=int(pk), organization_id__in=ids)
+    return invited.count() == len(ids)
 
 
 def _category_fits(category: object, indicator: object) -> bool:
