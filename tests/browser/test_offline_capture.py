@@ -70,6 +70,9 @@ def ready_for_offline(page: Any) -> None:
     """The service worker controls the page and the programme's pages and organisations are kept."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_selector("html[data-offline-ready]", state="attached")
+    # The organisation picker fetches its list on its own; a fetch still in flight when a test switches
+    # the network off would reach the server afterwards and read as a send made offline.
+    page.wait_for_load_state("networkidle")
 
 
 def log_conversation(page: Any, partner: str, notes: str) -> None:
