@@ -9,8 +9,11 @@ from typing import Any
 # Connection direction and sign vocabularies (also used by the models' choices).
 DIRECTED, MUTUAL, UNDIRECTED = "directed", "mutual", "undirected"
 DIRECTIONS = (DIRECTED, MUTUAL, UNDIRECTED)
-POSITIVE, NEGATIVE, NO_SIGN = "+", "-", ""
-SIGNS = (POSITIVE, NEGATIVE, NO_SIGN)
+# NO_SIGN: the connection states no polarity. UNKNOWN: it should have one, but the source did not say
+# which (a "?" in a causal-loop study, or a sign cell that could not be read). Neither is + or −: a loop
+# through either has an unknown polarity, and neither ever disagrees with another perspective's sign.
+POSITIVE, NEGATIVE, NO_SIGN, UNKNOWN = "+", "-", "", "?"
+SIGNS = (POSITIVE, NEGATIVE, NO_SIGN, UNKNOWN)
 
 
 @dataclass

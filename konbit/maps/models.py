@@ -46,6 +46,7 @@ class Sign(models.TextChoices):
     NONE = graph.NO_SIGN, _("No sign")
     POSITIVE = graph.POSITIVE, _("+ (reinforces)")
     NEGATIVE = graph.NEGATIVE, _("− (weakens)")
+    UNKNOWN = graph.UNKNOWN, _("? (unknown)")
 
 
 class Map(TenantModel):

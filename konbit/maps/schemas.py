@@ -83,7 +83,7 @@ class ConnectionIn(Schema):
         pattern="^(trade|service|finance|information|regulation|funding|membership|competition|cooperation|influence|causal|custom)$",
     )
     direction: str = Field("directed", pattern="^(directed|mutual|undirected)$")
-    sign: str = Field("", pattern=r"^(|\+|-)$")
+    sign: str = Field("", pattern=r"^(|\+|-|\?)$")
     strength: FiniteFloat | None = Field(None, ge=0, le=1_000_000)
     perspective_id: BodyId | None = None
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from konbit.core import uploads
-from konbit.maps.graph import DIRECTED, DIRECTIONS, NEGATIVE, NO_SIGN, POSITIVE
+from konbit.maps.graph import DIRECTED, DIRECTIONS, NEGATIVE, NO_SIGN, POSITIVE, UNKNOWN
 
 # A file larger than this is refused before it is parsed. The rest of the limits (zip expansion,
 # shared strings, cells, XML elements, JSON values, parse time) are konbit.core.uploads', the same
@@ -138,10 +138,12 @@ def refused_as_format_error() -> Iterator[None]:
 _POSITIVE = {"+", "plus", "positive", "pos", "1", "+1"}
 _NEGATIVE = {"-", "\u2212", "\u2013", "minus", "negative", "neg", "-1"}
 _NO_SIGN = {"", "0", "none", "n/a"}
+_UNKNOWN = {"?", "unknown", "unsure", "not sure", "don't know", "?/+", "+/?", "-/?", "?/-"}
 
 
 def normalise_sign(value: Any) -> str | None:
-    """ "+", "-" or "" for the spellings people use; None when the value is not a sign."""
+    """ "+", "-", "" or "?" (unknown) for the spellings people use; None when the value is not a sign
+    (the caller decides whether that row keeps an unknown sign, with a problem listed, or is refused)."""
     if value is None:
         return NO_SIGN
     if isinstance(value, bool):
@@ -156,6 +158,8 @@ def normalise_sign(value: Any) -> str | None:
         return NEGATIVE
     if text in _NO_SIGN:
         return NO_SIGN
+    if text in _UNKNOWN:
+        return UNKNOWN
     return None
 
 
