@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from konbit.maps.graph import DIRECTED, MUTUAL, UNDIRECTED, GConnection
+from konbit.maps.graph import DIRECTED, MUTUAL, NEGATIVE, POSITIVE, UNDIRECTED, GConnection
 
 from .build import normalise_sign
 
@@ -68,9 +68,10 @@ def compare(
                           "agreement": share of the perspectives that include it}],
          "blind_spots": [{"from", "to", "directed", "perspective"}]  — seen by exactly one perspective
              (only when there are at least two),
-         "disagreements": [{"from", "to", "directed", "signs": {"+"|"-"|"": [names]}}]  — the same
-             connection recorded with different signs (a perspective that recorded it twice with two
-             signs is listed under both),
+         "disagreements": [{"from", "to", "directed", "signs": {"+"|"-"|""|"?": [names]}}]  — the
+             same connection recorded as + by some and − by others (a perspective that recorded it
+             twice with both signs is listed under both). No sign ("") and an unknown sign ("?") claim
+             no polarity, so they disagree with nothing; they are listed beside a real disagreement,
          "direction_disagreements": [{"from", "to", "directions": {"forward"|"backward"|"mutual"|
              "undirected": [names]}}]  — the unordered pair {from ≤ to} on which the perspectives that
              state a direction do not state the same one. "forward" is from→to, "backward" to→from; a
@@ -126,7 +127,7 @@ def compare(
     disagreements = [
         {**_pair(key), "signs": {sign: sorted(who) for sign, who in sorted(signs[key].items())}}
         for key in keys
-        if len(signs[key]) > 1
+        if {POSITIVE, NEGATIVE} <= signs[key].keys()
     ]
     direction_disagreements = []
     for (low, high), views in sorted(directions.items()):

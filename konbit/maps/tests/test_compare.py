@@ -170,10 +170,34 @@ def test_directions_both_ways_count_as_mutual():
 
 def test_sign_spellings_are_normalised():
     result = compare(
-        [c("a", "b", "x", sign="positive"), c("a", "b", "y", sign="+"), c("a", "b", "z", sign="none")]
+        [
+            c("a", "b", "x", sign="positive"),
+            c("a", "b", "y", sign="+"),
+            c("a", "b", "z", sign="none"),
+            c("a", "b", "w", sign="minus"),
+        ]
     )
     assert result["disagreements"] == [
-        {"from": "a", "to": "b", "directed": True, "signs": {"": ["z"], "+": ["x", "y"]}}
+        {"from": "a", "to": "b", "directed": True, "signs": {"": ["z"], "+": ["x", "y"], "-": ["w"]}}
+    ]
+
+
+def test_no_sign_and_an_unknown_sign_disagree_with_nothing():
+    """Only + against − is a disagreement: a perspective that gave no sign, or a "?" (it did not know),
+    claims no polarity (the real study had two false disagreements when "?" counted)."""
+    result = compare(
+        [
+            c("a", "b", "x", sign="+"),
+            c("a", "b", "y", sign="?"),
+            c("a", "b", "z", sign=""),
+            c("b", "c", "x", sign="-"),
+            c("b", "c", "y", sign="?"),
+        ]
+    )
+    assert result["disagreements"] == []
+    assert [(e["from"], e["to"], e["perspectives"]) for e in result["connections"]] == [
+        ("a", "b", ["x", "y", "z"]),
+        ("b", "c", ["x", "y"]),
     ]
 
 
