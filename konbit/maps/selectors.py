@@ -11,7 +11,7 @@ from django.http import Http404
 
 from konbit.core.access import Access
 
-from . import graph
+from . import graph, named_loops
 from .models import AnalysisResult, Connection, Element, Map, Perspective, Snapshot
 
 
@@ -122,10 +122,48 @@ def map_extra(*, access: Access, map: Map) -> dict[str, Any]:
     perspectives and settings, connections kept aside, `konbit:extra` notes), for readers who may see
     it. It is the team's map-level data and names the whole map's elements and connections, so a
     partner user, who sees only its own perspectives, gets none of it; the team sees the whole map,
-    so it gets all of it (an export then imports back as the same map)."""
+    so it gets all of it (an export then imports back as the same map). Kumu's named loops leave out
+    the elements and connections that are no longer in the map (in the trash, or merged away)."""
     if access.is_partner:
         return {}
-    return dict(map.extra)
+    extra = dict(map.extra)
+    if any(True for _ in named_loops.raw_loops(extra)):
+        elements = Element.objects.filter(program=access.program, map=map).values_list("key", "label")
+        live = {text for row in elements for text in row}
+        live |= set(
+            Connection.objects.filter(program=access.program, map=map)
+            .exclude(key="")
+            .values_list("key", flat=True)
+        )
+        extra = named_loops.prune(extra, live=live)
+    return extra
+
+
+def named_loop_list(*, access: Access, map: Map) -> list[named_loops.NamedLoop]:
+    """Kumu's named loops of the map (team only, like the rest of `map_extra`), each resolved against
+    the map as it is now: its elements as labels, its polarity from the current signs, and what it lost
+    to the trash named."""
+    if access.is_partner or not any(True for _ in named_loops.raw_loops(map.extra)):
+        return []
+    elements = dict(Element.objects.filter(program=access.program, map=map).values_list("key", "label"))
+    connections = {
+        key: named_loops.LiveConnection(source=source, target=target, sign=sign, direction=direction)
+        for key, source, target, sign, direction in Connection.objects.filter(
+            program=access.program, map=map
+        ).values_list("key", "source__key", "target__key", "sign", "direction")
+        if key
+    }
+    trashed: dict[str, str] = dict(
+        Element.all_objects.filter(program=access.program, map=map, deleted_at__isnull=False).values_list(
+            "key", "label"
+        )
+    )
+    for key, source, target in Connection.all_objects.filter(
+        program=access.program, map=map, deleted_at__isnull=False
+    ).values_list("key", "source__label", "target__label"):
+        if key:
+            trashed[key] = f"{source} → {target}"
+    return named_loops.describe(map.extra, elements=elements, connections=connections, trashed=trashed)
 
 
 def to_gmap(*, access: Access, map: Map, perspective_ids: list[int] | None = None) -> graph.GMap:

@@ -23,7 +23,7 @@ from konbit.core.services import tenant_record_create, tenant_record_delete, ten
 from konbit.core.transactions import service
 from konbit.partners.names import normalize_name
 
-from . import graph
+from . import graph, named_loops
 from .models import AnalysisResult, Connection, Element, Map, Perspective, PerspectiveKind, Snapshot
 
 
@@ -188,6 +188,11 @@ def element_merge(*, access: Access, keep: Element, merge: Element, by: User) ->
     if not keep.organization_id and merge.organization_id:
         tenant_record_update(instance=keep, by=by, data={"organization": merge.organization})
     tenant_record_delete(instance=merge, by=by)
+    # Kumu's named loops that went through the duplicate now go through the element kept.
+    extra = named_loops.follow_merge(keep.map.extra, merged=merge.key, kept=keep.key)
+    if extra is not None:
+        Map.all_objects.filter(pk=keep.map_id).update(extra=extra)
+        keep.map.extra = extra
     audit.record(
         program=access.program,
         actor=by,

@@ -1,0 +1,236 @@
+"""Polarity from Kumu connection types, feedback loops against networkx, and Kumu's named loops.
+
+The fixture kumu_causal_loops.json is a causal-loop map written for these tests: connection types
+`++ / -- / +- / -+` (and `+`, `?`, a type that is not a polarity, an explicit konbit:sign), a reinforcing
+7-element loop, a balancing 8-element loop, a short balancing loop, a loop through a link with no sign and
+one through a "?" link, a mutual and an undirected connection, and two named loops with their narrative.
+Every loop the CLI reports is checked against networkx.simple_cycles, with each loop's polarity worked out
+here from the file's connection types, independently of Konbit's reader and loop finder.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from django.core.management import call_command
+
+from konbit.maps.analysis import feedback_loops
+from konbit.maps.formats.kumu_backup import backup_to_gmap, read_kumu_backup, write_kumu_backup
+from konbit.maps.formats.kumu_blueprint import read_kumu_blueprint, write_kumu_blueprint
+from konbit.maps.graph import DIRECTED, MUTUAL, GConnection, GElement, GMap
+
+FIXTURE = Path(__file__).parent / "fixtures" / "kumu_causal_loops.json"
+
+# The test's own reading of Kumu polarity tokens (same direction: +; opposite: −; "?": unknown).
+SAME, OPPOSITE = {"+", "++", "--"}, {"-", "+-", "-+"}
+
+
+def analyze_json(path: Path) -> dict[str, Any]:
+    out, err = StringIO(), StringIO()
+    call_command("map", "analyze", str(path), "--json", stdout=out, stderr=err)
+    return json.loads(out.getvalue())
+
+
+def polarity_of(step_signs: list[set[str | None]]) -> set[str]:
+    """Every polarity a loop can have: one connection chosen per step, the product of their signs, or
+    unknown when a chosen connection has no sign (None)."""
+    outcomes = set()
+    for choice in itertools.product(*step_signs):
+        if None in choice:
+            outcomes.add("unknown")
+        else:
+            outcomes.add("reinforcing" if choice.count("-") % 2 == 0 else "balancing")
+    return outcomes
+
+
+def canonical(cycle: list[str]) -> tuple[str, ...]:
+    first = cycle.index(min(cycle))
+    return tuple(cycle[first:] + cycle[:first])
+
+
+def expected_loops(arcs: dict[tuple[str, str], set[str | None]], nodes: list[str]) -> set[tuple[Any, ...]]:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(arcs)
+    expected = set()
+    for cycle in nx.simple_cycles(graph, length_bound=8):
+        steps = [arcs[(v, cycle[(i + 1) % len(cycle)])] for i, v in enumerate(cycle)]
+        for polarity in polarity_of(steps):
+            expected.add((canonical([str(v) for v in cycle]), polarity))
+    return expected
+
+
+# --- the CLI on a Kumu backup, against networkx ----------------------------------------------------------
+
+
+def test_analyze_json_lists_every_loop_of_the_kumu_backup_with_its_polarity():
+    document = json.loads(FIXTURE.read_text())
+    arcs: dict[tuple[str, str], set[str | None]] = {}
+    for c in document["connections"]:
+        attrs = c["attributes"]
+        token = attrs.get("konbit:sign", attrs.get("connection type"))
+        sign = "+" if token in SAME else "-" if token in OPPOSITE else None
+        ends = [(c["from"], c["to"])]
+        if c["direction"] == "mutual":
+            ends.append((c["to"], c["from"]))
+        elif c["direction"] == "undirected":
+            ends = []
+        for pair in ends:
+            arcs.setdefault(pair, set()).add(sign)
+    expected = expected_loops(arcs, [e["_id"] for e in document["elements"]])
+
+    loops = analyze_json(FIXTURE)["loops"]
+
+    found = {(tuple(item["elements"]), item["sign"]) for item in loops["items"]}
+    assert len(found) == len(loops["items"]) == loops["count"]
+    assert found == expected
+    assert (loops["truncated"], loops["stopped_by"], loops["max_length"]) == (False, None, 8)
+    # What the file was drawn to show: the 7-element investment spiral reinforces (+- and -+ cancel out),
+    # the 8-element glut balances, and the two loops through a link without a polarity are unknown.
+    spiral = ("elem-hrv", "elem-sal", "elem-sav", "elem-inc", "elem-inv", "elem-yld", "elem-pst")
+    glut = ("elem-acc", "elem-hrv", "elem-sup", "elem-prc", "elem-mrg", "elem-stk", "elem-trn", "elem-rds")
+    assert (spiral, "reinforcing") in found and (glut, "balancing") in found
+    assert (("elem-los", "elem-stk"), "balancing") in found
+    assert (("elem-soi", "elem-yld"), "unknown") in found and (("elem-pes", "elem-pst"), "unknown") in found
+    assert loops["counts"] == {
+        sign: sum(1 for _, s in found if s == sign) for sign in ("reinforcing", "balancing", "unknown")
+    }
+
+
+def test_analyze_text_output_states_the_bound_and_the_polarities():
+    out = StringIO()
+    call_command("map", "analyze", str(FIXTURE), stdout=out, stderr=StringIO())
+    text = out.getvalue()
+    assert "Feedback loops: 7 (3 reinforcing, 2 balancing, 2 unknown)" in text
+    assert "Loops of up to 8 elements are searched; longer loops are not listed." in text
+    assert "balancing    Storage losses → Trader stock" in text
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_signed_maps_loops_match_networkx(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 - a reproducible test map
+    n = 30
+    nodes = [f"n{i:02d}" for i in range(n)]
+    connections = []
+    arcs: dict[tuple[str, str], set[str | None]] = {}
+    for _ in range(rng.randint(55, 75)):
+        a, b = rng.sample(nodes, 2) if rng.random() > 0.03 else [rng.choice(nodes)] * 2
+        sign = rng.choice(["+", "+", "-", "-", "", "?"])
+        direction = MUTUAL if rng.random() < 0.1 else DIRECTED
+        connections.append(GConnection(source=a, target=b, sign=sign, direction=direction))
+        for pair in [(a, b), (b, a)] if direction == MUTUAL else [(a, b)]:
+            arcs.setdefault(pair, set()).add(sign if sign in ("+", "-") else None)
+    gmap = GMap(elements=[GElement(id=v, label=v) for v in nodes], connections=connections)
+
+    loops = feedback_loops(gmap, max_loops=100_000, time_budget=60)
+
+    assert not loops["truncated"]
+    found = [(tuple(item["elements"]), item["sign"]) for item in loops["items"]]
+    assert len(found) == len(set(found))
+    assert set(found) == expected_loops(arcs, nodes)
+
+
+# --- polarity in Kumu connection types ----------------------------------------------------------------
+
+
+def test_kumu_polarity_types_are_read_as_signs_and_kept_as_types():
+    gmap, problems = read_kumu_backup(FIXTURE.read_bytes())
+    assert problems == []
+    by_id = {c.id: c for c in gmap.connections}
+    assert {cid: (by_id[cid].type, by_id[cid].sign) for cid in ["conn-r1", "conn-r3", "conn-r4", "conn-r6"]} == {
+        "conn-r1": ("++", "+"),
+        "conn-r3": ("+-", "-"),
+        "conn-r4": ("-+", "-"),
+        "conn-r6": ("--", "+"),
+    }
+    assert (by_id["conn-m1"].type, by_id["conn-m1"].sign) == ("+", "+")
+    assert (by_id["conn-q1"].type, by_id["conn-q1"].sign) == ("?", "?")
+    assert (by_id["conn-u2"].type, by_id["conn-u2"].sign) == ("depletes", "")
+    # An explicit konbit:sign wins over the type.
+    assert (by_id["conn-k1"].type, by_id["conn-k1"].sign) == ("++", "-")
+    assert "konbit:sign" not in by_id["conn-k1"].attributes
+
+
+@pytest.mark.parametrize(
+    ("type_", "sign"),
+    [
+        ("positive", "+"),
+        ("Negative", "-"),
+        ("same", "+"),
+        ("opposite", "-"),
+        ("s", "+"),
+        ("o", "-"),
+        (" + ", "+"),
+        ("\u2212", "-"),
+        ("Trade", ""),
+    ],
+)
+def test_other_spellings_of_polarity(type_: str, sign: str) -> None:
+    document = {
+        "elements": [{"_id": "a", "attributes": {"label": "A"}}, {"_id": "b", "attributes": {"label": "B"}}],
+        "connections": [{"_id": "c", "from": "a", "to": "b", "attributes": {"connection type": type_}}],
+    }
+    gmap, _ = backup_to_gmap(document)
+    assert (gmap.connections[0].type, gmap.connections[0].sign) == (type_, sign)
+
+
+def test_kumu_backup_round_trip_keeps_types_and_signs_and_adds_no_field():
+    gmap, _ = read_kumu_backup(FIXTURE.read_bytes())
+    written = json.loads(write_kumu_backup(gmap))
+    original = {c["_id"]: c["attributes"] for c in json.loads(FIXTURE.read_text())["connections"]}
+    for c in written["connections"]:
+        if c["_id"] == "conn-k1":
+            # Its type said + but its sign is −: the type now says so, in the same style.
+            assert c["attributes"] == {"connection type": "+-"}
+        else:
+            assert c["attributes"] == original[c["_id"]]
+    again, _ = backup_to_gmap(written)
+    assert [(c.id, c.type, c.sign) for c in again.connections if c.id != "conn-k1"] == [
+        (c.id, c.type, c.sign) for c in gmap.connections if c.id != "conn-k1"
+    ]
+    assert write_kumu_backup(again) == write_kumu_backup(gmap)
+
+
+@pytest.mark.parametrize(
+    ("type_", "new_sign", "written_type", "written_sign"),
+    [
+        ("++", "-", "+-", None),
+        ("+-", "+", "++", None),
+        ("--", "-", "-+", None),
+        ("-+", "+", "--", None),
+        ("+", "-", "-", None),
+        ("-", "+", "+", None),
+        ("Positive", "-", "Negative", None),
+        ("same", "-", "opposite", None),
+        ("++", "?", "?", None),
+        ("?", "-", "-", None),
+        ("++", "", "++", ""),  # the sign removed: said by konbit:sign, as the type alone reads as +
+        ("Trade", "-", "Trade", "-"),  # not a polarity token: the sign travels in konbit:sign as before
+    ],
+)
+def test_a_changed_sign_is_written_back_in_the_type_style(
+    type_: str, new_sign: str, written_type: str, written_sign: str | None
+) -> None:
+    gmap = GMap(
+        elements=[GElement(id="a", label="A"), GElement(id="b", label="B")],
+        connections=[GConnection(source="a", target="b", id="c", type=type_, sign=new_sign)],
+    )
+    for write, read, type_key in (
+        (write_kumu_backup, read_kumu_backup, "connection type"),
+        (write_kumu_blueprint, read_kumu_blueprint, "type"),
+    ):
+        document = json.loads(write(gmap))
+        item = document["connections"][0]
+        attrs = item.get("attributes", item)
+        assert attrs[type_key] == written_type
+        assert attrs.get("konbit:sign") == written_sign
+        back, problems = read(json.dumps(document))
+        assert problems == []
+        assert (back.connections[0].type, back.connections[0].sign) == (written_type, new_sign)
