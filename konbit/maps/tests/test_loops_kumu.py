@@ -144,7 +144,8 @@ def test_kumu_polarity_types_are_read_as_signs_and_kept_as_types():
     gmap, problems = read_kumu_backup(FIXTURE.read_bytes())
     assert problems == []
     by_id = {c.id: c for c in gmap.connections}
-    assert {cid: (by_id[cid].type, by_id[cid].sign) for cid in ["conn-r1", "conn-r3", "conn-r4", "conn-r6"]} == {
+    read = {cid: (by_id[cid].type, by_id[cid].sign) for cid in ["conn-r1", "conn-r3", "conn-r4", "conn-r6"]}
+    assert read == {
         "conn-r1": ("++", "+"),
         "conn-r3": ("+-", "-"),
         "conn-r4": ("-+", "-"),
