@@ -20,11 +20,18 @@ from typing import Any
 import networkx as nx
 import pytest
 from django.core.management import call_command
+from django.utils.html import strip_tags
 
+from conftest import World, client_for
+from konbit.core.access import Access
+from konbit.core.models import Membership
+from konbit.core.services import tenant_record_restore
+from konbit.maps import selectors, services
 from konbit.maps.analysis import feedback_loops
 from konbit.maps.formats.kumu_backup import backup_to_gmap, read_kumu_backup, write_kumu_backup
 from konbit.maps.formats.kumu_blueprint import read_kumu_blueprint, write_kumu_blueprint
 from konbit.maps.graph import DIRECTED, MUTUAL, GConnection, GElement, GMap
+from konbit.maps.models import Connection, Element, Map
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kumu_causal_loops.json"
 
@@ -235,3 +242,146 @@ def test_a_changed_sign_is_written_back_in_the_type_style(
         back, problems = read(json.dumps(document))
         assert problems == []
         assert (back.connections[0].type, back.connections[0].sign) == (written_type, new_sign)
+
+
+# --- the analysis page and Kumu's named loops (database) --------------------------------------------------
+
+
+def import_fixture(world: World, document: dict[str, Any] | None = None) -> Map:
+
+    membership = Membership.objects.get(program=world.program_a, user=world.owner)
+    gmap, _ = backup_to_gmap(document or json.loads(FIXTURE.read_text()))
+    return services.map_import(
+        access=Access(program=world.program_a, membership=membership),
+        by=world.owner,
+        gmap=gmap,
+        name=gmap.name,
+    )
+
+
+def page_text(world: World, map: Map) -> str:
+
+    response = client_for(world.facilitator).get(f"/p/alpha/maps/{map.pk}/analysis/")
+    assert response.status_code == 200
+    return " ".join(strip_tags(response.content.decode()).split())
+
+
+def test_analysis_page_lists_the_loops_with_their_polarity_and_states_the_bound(world: World) -> None:
+    map = import_fixture(world)
+    text = page_text(world, map)
+    assert "7 loops found: 3 reinforcing, 2 balancing, 2 of unknown polarity." in text
+    assert "Loops of up to 8 elements are searched; longer loops are not listed." in text
+    assert (
+        "balancing Market access → Harvest volume → Market supply → Farm-gate price → Trader margin → "
+        "Trader stock → Transport trips → Feeder road use" in text
+    )
+    assert (
+        "reinforcing Harvest volume → Sales → Household savings → Farm income → Investment in inputs → "
+        "Yield → Pest pressure" in text
+    )
+    assert "unknown polarity Soil fertility → Yield" in text
+    assert "The search stopped" not in text and "Only the" not in text
+
+
+def test_analysis_page_shows_the_named_loops_with_their_narrative_and_polarity(world: World) -> None:
+    map = import_fixture(world)
+    text = page_text(world, map)
+    assert "Named loops" in text
+    assert (
+        "R1 Investment spiral reinforcing Income pays for inputs; better yields bring more income. "
+        "Farm income → Investment in inputs → Yield → Pest pressure → Harvest volume → Sales → "
+        "Household savings" in text
+    )
+    assert "B1 Glut balancing A big harvest floods the market and lowers the price." in text
+
+
+def test_named_loop_polarity_follows_the_current_signs(world: World) -> None:
+    map = import_fixture(world)
+    link = Connection.objects.get(map=map, key="conn-b2")  # supply +- price: the glut's only minus
+    services.connection_update(connection=link, by=world.facilitator, data={"sign": "+"})
+    assert "B1 Glut reinforcing" in page_text(world, map)
+    services.connection_update(connection=link, by=world.facilitator, data={"sign": ""})
+    assert "B1 Glut unknown polarity" in page_text(world, map)
+
+
+def test_a_named_loop_that_lost_an_element_is_broken_and_exports_leave_it_out(world: World) -> None:
+    map = import_fixture(world)
+    margin = Element.objects.get(map=map, key="elem-mrg")
+    services.element_delete(element=margin, by=world.facilitator)
+
+    text = page_text(world, map)
+    assert "B1 Glut broken" in text
+    assert (
+        "No longer in the map (deleted or merged): Farm-gate price → Trader margin, "
+        "Trader margin → Trader stock" in text
+    )
+    assert "R1 Investment spiral reinforcing" in text  # untouched
+
+    exported = json.loads(
+        client_for(world.facilitator).get(f"/p/alpha/maps/{map.pk}/export.kumu.json").content
+    )
+    loops = {loop["_id"]: loop for loop in exported["loops"]}
+    assert loops["loop-b1"]["members"] == ["conn-b1", "conn-b2", "conn-b5", "conn-b6", "conn-b7", "conn-b8"]
+    assert loops["loop-b1"]["attributes"]["label"] == "B1 Glut"
+    assert len(loops["loop-r1"]["members"]) == 7
+    assert "elem-mrg" not in json.dumps(exported)
+
+    # Restored from the trash, the loop is whole again.
+    tenant_record_restore(instance=Element.all_objects.get(pk=margin.pk), by=world.facilitator)
+    for link in Connection.all_objects.filter(map=map, key__in=["conn-b3", "conn-b4"]):
+        tenant_record_restore(instance=link, by=world.facilitator)
+    assert "B1 Glut balancing" in page_text(world, map)
+
+
+def test_a_named_loop_of_elements_follows_a_merge(world: World) -> None:
+    document = {
+        "name": "Debt trap",
+        "elements": [
+            {"_id": e, "attributes": {"label": label}}
+            for e, label in [("d", "Debt"), ("r", "Repayments"), ("s", "Savings"), ("s2", "Savings (dup)")]
+        ],
+        "connections": [
+            {
+                "_id": "c1",
+                "from": "d",
+                "to": "r",
+                "direction": "directed",
+                "attributes": {"connection type": "++"},
+            },
+            {
+                "_id": "c2",
+                "from": "r",
+                "to": "s2",
+                "direction": "directed",
+                "attributes": {"connection type": "+-"},
+            },
+            {
+                "_id": "c3",
+                "from": "s",
+                "to": "d",
+                "direction": "directed",
+                "attributes": {"connection type": "+-"},
+            },
+        ],
+        "loops": [{"_id": "l1", "label": "R2 Debt trap", "elements": ["d", "r", "s2"]}],
+    }
+    map = import_fixture(world, document)
+    text = page_text(world, map)
+    assert "R2 Debt trap unknown polarity" in text
+    assert "No connection for these steps: Savings (dup) → Debt" in text
+
+    access = Access(
+        program=world.program_a, membership=Membership.objects.get(program=world.program_a, user=world.owner)
+    )
+    services.element_merge(
+        access=access,
+        keep=Element.objects.get(map=map, key="s"),
+        merge=Element.objects.get(map=map, key="s2"),
+        by=world.owner,
+    )
+    text = page_text(world, map)
+    assert "R2 Debt trap reinforcing" in text and "Debt → Repayments → Savings" in text
+    assert "broken" not in text
+    map.refresh_from_db()
+    exported = json.loads(write_kumu_backup(selectors.to_gmap(access=access, map=map)))
+    assert exported["loops"][0]["elements"] == ["d", "r", "s"]
