@@ -176,6 +176,16 @@ def _element_steps(
     return steps, gaps
 
 
+def orphan_ids(extra: dict[str, Any]) -> set[str]:
+    """The ids of the connections a Kumu import kept aside (their ends were missing from the file): they
+    are written back on export, so loops may keep naming them."""
+    project = extra.get("kumu:project")
+    orphans = project.get("kumu:orphan_connections") if isinstance(project, dict) else None
+    if not isinstance(orphans, list):
+        return set()
+    return {str(c["_id"]) for c in orphans if isinstance(c, dict) and c.get("_id") not in (None, "")}
+
+
 def prune(extra: dict[str, Any], *, live: set[str]) -> dict[str, Any]:
     """``extra`` with every named loop's members that are not in ``live`` (the keys of the map's
     elements and connections, and labels of its elements) left out. ``extra`` itself is not changed."""

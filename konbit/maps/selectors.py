@@ -135,6 +135,7 @@ def map_extra(*, access: Access, map: Map) -> dict[str, Any]:
             .exclude(key="")
             .values_list("key", flat=True)
         )
+        live |= named_loops.orphan_ids(extra)  # connections kept aside are exported as they were
         extra = named_loops.prune(extra, live=live)
     return extra
 

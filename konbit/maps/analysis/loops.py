@@ -13,23 +13,23 @@ The search is bounded, so that it returns promptly on any map, and the result sa
 - only loops of at most ``max_length`` elements (8) are searched: longer loops are neither counted nor
   listed;
 - only the first ``max_loops`` (1,000) are listed, shortest first; loops beyond that are still counted
-  (``count`` and ``counts`` cover them), so ``stopped_by`` is "count" when the list is shorter than the
-  count;
-- the search lasts at most ``time_budget`` seconds (after a preparation linear in the map's size);
-  ``stopped_by`` is "time" when the clock stopped it: then ``count`` is a lower bound and loops of the
-  longest lengths searched may be missing (loops are found shortest first, all loops of two elements
-  before those of three…).
+  (``count`` and ``counts`` cover them): ``listed`` < ``count`` says the list is cut;
+- the search stops once ``max_counted`` loops (20,000) are counted, or after ``time_budget`` seconds (2;
+  after a preparation linear in the map's size); ``stopped_by`` is then "count" or "time", ``count`` is
+  a lower bound, and loops of the longest lengths searched may be missing (loops are found shortest
+  first, all loops of two elements before those of three…).
 
 ``truncated`` is true when ``items`` does not hold every loop of up to ``max_length`` elements. Each
 loop is listed from its element with the smallest id, and the list is sorted by length, then by the
 elements' ids, then reinforcing / balancing / unknown: the answer does not depend on the order the map
 lists its elements in.
 
-Measured on this machine kind (one core), on synthetic power-law maps (konbit/maps/synthetic.py, 30 %
-of connections mutual, which makes loops far more frequent than on a drawn causal-loop map) with every
-loop of up to 8 elements: 200 elements / 400 connections, 2,871 loops in 0.08 s; 500 / 1,000, 8,109
-loops in 0.3 s; 300 / 900, 110,297 loops in about 2 s; denser maps reach the time budget (then the count
-is a lower bound, which the page says).
+Measured on this machine kind (one core free), on synthetic power-law maps (konbit/maps/synthetic.py,
+30 % of connections mutual and 60 % unsigned, which makes loops far more frequent than on a drawn
+causal-loop map), every loop of up to 8 elements: 200 elements / 400 connections, 2,871 loops in 0.08 s;
+300 / 600, 4,261 in 0.1 s; 500 / 1,000, 8,109 in 0.3 s, all counted and the 1,000 shortest listed.
+Denser maps have far more loops (300 / 900: 110,297; 500 / 1,500: 142,207, about 2–4 s to count them
+all), so the search stops at 20,000 or at 2 s and says so.
 
 Method: cycles only exist inside strongly connected components, so only arcs inside one are kept (a
 map whose influences form no cycle costs one linear pass). For each length L and each start s (by
@@ -51,6 +51,7 @@ from .build import MapGraph
 
 MAX_LENGTH = 8
 MAX_LOOPS = 1000
+MAX_COUNTED = 20_000
 TIME_BUDGET = 2.0
 
 REINFORCING, BALANCING, UNKNOWN = "reinforcing", "balancing", "unknown"
@@ -96,6 +97,7 @@ def find_loops(
     *,
     max_length: int = MAX_LENGTH,
     max_loops: int = MAX_LOOPS,
+    max_counted: int = MAX_COUNTED,
     time_budget: float = TIME_BUDGET,
 ) -> dict[str, Any]:
     """The map's feedback loops (see the module docstring for the bounds)::
@@ -103,7 +105,7 @@ def find_loops(
         {"count": loops found (each polarity of a loop counted once, as listed),
          "counts": {"reinforcing": r, "balancing": b, "unknown": u} (summing to count),
          "listed": len(items), "truncated": bool, "stopped_by": None | "count" | "time",
-         "max_length", "max_loops", "time_budget": the bounds this search ran with,
+         "max_length", "max_loops", "max_counted", "time_budget": the bounds this search ran with,
          "items": [{"elements": [ids…], "sign": "reinforcing"|"balancing"|"unknown"}, …]}
 
     ``time_budget`` bounds the search, in seconds; preparing it (linear in the map's size) comes first.
@@ -128,7 +130,7 @@ def find_loops(
 
     items: list[dict[str, Any]] = []
     counts = dict.fromkeys(POLARITIES, 0)
-    state: dict[str, Any] = {"stopped_by": None, "steps": 0}
+    state: dict[str, Any] = {"stopped_by": None, "steps": 0, "counted": 0}
     deadline = time.monotonic() + time_budget
 
     def tick(amount: int) -> None:
@@ -143,13 +145,15 @@ def find_loops(
         size = len(cycle)
         polarities = _polarities([signs[(v, cycle[(i + 1) % size])] for i, v in enumerate(cycle)])
         for polarity in polarities:
+            if state["counted"] >= max_counted:
+                state["stopped_by"] = STOPPED_BY_COUNT
+                raise _Stop
+            state["counted"] += 1
             counts[polarity] += 1
             if len(items) < max_loops:
                 first = min(range(size), key=lambda i: ids[cycle[i]])  # listed from the smallest id
                 elements = [ids[v] for v in cycle[first:] + cycle[:first]]
                 items.append({"elements": elements, "sign": polarity})
-            elif state["stopped_by"] is None:
-                state["stopped_by"] = STOPPED_BY_COUNT
         tick(size)
 
     try:
@@ -168,14 +172,16 @@ def find_loops(
         pass
     order = {polarity: i for i, polarity in enumerate(POLARITIES)}
     items.sort(key=lambda item: (len(item["elements"]), item["elements"], order[item["sign"]]))
+    count = sum(counts.values())
     return {
-        "count": sum(counts.values()),
+        "count": count,
         "counts": counts,
         "listed": len(items),
-        "truncated": state["stopped_by"] is not None,
+        "truncated": state["stopped_by"] is not None or len(items) < count,
         "stopped_by": state["stopped_by"],
         "max_length": max_length,
         "max_loops": max_loops,
+        "max_counted": max_counted,
         "time_budget": time_budget,
         "items": items,
     }

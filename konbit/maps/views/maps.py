@@ -377,6 +377,7 @@ def _loops_for_page(loops: dict[str, Any]) -> dict[str, Any]:
         "stopped_by": loops.get("stopped_by", "time" if loops.get("truncated") else None),
         "max_length": loops.get("max_length", 6),
         "max_loops": loops.get("max_loops", 500),
+        "max_counted": loops.get("max_counted", 500),
         "time_budget": loops.get("time_budget", 2.0),
         "items": items[:PAGE_LOOPS],
     }

@@ -171,7 +171,7 @@ class Command(BaseCommand):
         counts = loops.get("counts") or {}
         count = loops.get("count", 0)
         self.stdout.write("")
-        at_least = "at least " if loops.get("stopped_by") == "time" else ""
+        at_least = "at least " if loops.get("stopped_by") else ""
         self.stdout.write(
             self.style.MIGRATE_HEADING(
                 f"Feedback loops: {at_least}{count} ({counts.get('reinforcing', 0)} reinforcing, "
@@ -237,6 +237,11 @@ def loop_bounds_text(loops: dict[str, Any]) -> list[str]:
         lines.append(
             f"The search stopped after {_fmt(loops.get('time_budget'))} s on this dense map: the count is "
             "a lower bound and longer loops may be missing."
+        )
+    elif loops.get("stopped_by") == "count":
+        lines.append(
+            f"The search stopped after counting {loops.get('max_counted')} loops: there are more, and "
+            "longer loops may be missing."
         )
     if loops.get("listed", 0) < loops.get("count", 0):
         lines.append(
