@@ -385,3 +385,35 @@ def test_a_named_loop_of_elements_follows_a_merge(world: World) -> None:
     map.refresh_from_db()
     exported = json.loads(write_kumu_backup(selectors.to_gmap(access=access, map=map)))
     assert exported["loops"][0]["elements"] == ["d", "r", "s"]
+
+
+def test_a_dense_map_says_where_the_loop_search_stopped_on_the_page_and_in_the_cli(
+    world: World, tmp_path: Path
+) -> None:
+    complete = nx.complete_graph(24, create_using=nx.DiGraph)
+    gmap = GMap(
+        name="Dense",
+        elements=[GElement(id=f"e{v}", label=f"Factor {v}") for v in complete.nodes],
+        connections=[GConnection(source=f"e{a}", target=f"e{b}", sign="+") for a, b in complete.edges],
+    )
+    path = tmp_path / "dense.json"
+    path.write_bytes(write_kumu_backup(gmap))
+
+    out = StringIO()
+    call_command("map", "analyze", str(path), "--top", "3", stdout=out, stderr=StringIO())
+    text = out.getvalue()
+    assert "Feedback loops: at least " in text
+    assert "Loops of up to 8 elements are searched; longer loops are not listed." in text
+    assert (
+        "The search stopped after counting 20000 loops: there are more, and longer loops may be missing."
+        in text
+        or "The search stopped after 2 s on this dense map" in text
+    )
+    assert "Only the 1000 shortest loops are listed; the others are counted." in text
+
+    text = page_text(world, import_fixture(world, json.loads(path.read_text())))
+    assert "At least " in text and " loops found: " in text
+    assert "Loops of up to 8 elements are searched; longer loops are not listed." in text
+    assert "The search stopped after" in text and "the longest ones may be missing." in text
+    assert "Only the 1000 shortest loops are listed; the others are counted above." in text
+    assert "The first 100 of 1000 listed loops are shown; the full list is in the analysis JSON." in text

@@ -244,10 +244,7 @@ def loop_bounds_text(loops: dict[str, Any]) -> list[str]:
             "longer loops may be missing."
         )
     if loops.get("listed", 0) < loops.get("count", 0):
-        lines.append(
-            f"Only the first {loops.get('listed')} loops are listed, shortest first "
-            f"(at most {loops.get('max_loops')}); the others are counted."
-        )
+        lines.append(f"Only the {loops.get('listed')} shortest loops are listed; the others are counted.")
     return lines
 
 
