@@ -51,6 +51,7 @@ def compare(
     perspectives: Sequence[str] | None = None,
     *,
     threshold: float = 0.5,
+    at_least: int | None = None,
 ) -> dict[str, Any]:
     """Overlay the perspectives' connections and measure their agreement.
 
@@ -65,7 +66,8 @@ def compare(
 
         {"perspectives": [names],
          "connections": [{"from", "to", "directed", "perspectives": [names],
-                          "agreement": share of the perspectives that include it}],
+                          "agreement": share of the perspectives that include it,
+                          "count": how many include it, "of": how many are compared}],
          "blind_spots": [{"from", "to", "directed", "perspective"}]  — seen by exactly one perspective
              (only when there are at least two),
          "disagreements": [{"from", "to", "directed", "signs": {"+"|"-"|""|"?": [names]}}]  — the
@@ -79,7 +81,11 @@ def compare(
              no direction, so it conflicts with nothing, but is listed when there is a disagreement,
          "alignment": {name: {name: Jaccard similarity of their sets of connections}}  — 1.0 on the
              diagonal and for two perspectives that both see nothing,
-         "consensus": [{"from", "to", "directed", "agreement"}]  — agreement ≥ threshold,
+         "overlap": {name: {name: {"shared": connections both draw, "either": connections either
+             draws}}}  — the counts behind each alignment figure ("12 of 40 shared"),
+         "consensus": [{"from", "to", "directed", "agreement", "count", "of"}]  — agreement ≥
+             threshold, or, when ``at_least`` is given, drawn by at least that many perspectives
+             (a count says "3 of 6" exactly, where a share would need rounding),
          "elements": {"only_some": [{"id", "perspectives": [names]}]}  — elements (endpoints of
              connections) that some but not all perspectives include}
     """
@@ -117,7 +123,14 @@ def compare(
     keys = sorted(holders)
 
     entries = [
-        {**_pair(key), "perspectives": holders[key], "agreement": len(holders[key]) / total} for key in keys
+        {
+            **_pair(key),
+            "perspectives": holders[key],
+            "agreement": len(holders[key]) / total,
+            "count": len(holders[key]),
+            "of": total,
+        }
+        for key in keys
     ]
     blind_spots = (
         [{**_pair(key), "perspective": holders[key][0]} for key in keys if len(holders[key]) == 1]
@@ -142,10 +155,18 @@ def compare(
                 {"from": low, "to": high, "directions": dict(sorted(by_direction.items()))}
             )
     alignment = {a: {b: 1.0 if a == b else jaccard(seen[a], seen[b]) for b in names} for a in names}
+    overlap = {
+        a: {b: {"shared": len(seen[a] & seen[b]), "either": len(seen[a] | seen[b])} for b in names}
+        for a in names
+    }
+
+    def reaches(count: int) -> bool:
+        return count >= at_least if at_least is not None else count / total >= threshold
+
     consensus = [
-        {**_pair(key), "agreement": len(holders[key]) / total}
+        {**_pair(key), "agreement": len(holders[key]) / total, "count": len(holders[key]), "of": total}
         for key in keys
-        if len(holders[key]) / total >= threshold
+        if reaches(len(holders[key]))
     ]
     only_some = [
         {"id": element, "perspectives": sorted(who)}
@@ -159,6 +180,7 @@ def compare(
         "disagreements": disagreements,
         "direction_disagreements": direction_disagreements,
         "alignment": alignment,
+        "overlap": overlap,
         "consensus": consensus,
         "elements": {"only_some": only_some},
     }
