@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import elements, io, maps, perspectives
+from .views import compare, elements, io, maps, perspectives
 
 urlpatterns = [
     path("", maps.map_list, name="map_list"),
@@ -16,7 +16,7 @@ urlpatterns = [
     path("<int:pk>/table/", maps.map_table, name="map_table"),
     path("<int:pk>/analysis/", maps.map_analysis, name="map_analysis"),
     path("<int:pk>/analysis/exact/", maps.map_analysis_exact, name="map_analysis_exact"),
-    path("<int:pk>/compare/", perspectives.map_compare, name="map_compare"),
+    path("<int:pk>/compare/", compare.map_compare, name="map_compare"),
     path("<int:pk>/snapshots/", maps.snapshot_list, name="snapshot_list"),
     path("<int:pk>/export.<str:fmt>", io.map_export, name="map_export"),
     path("<int:pk>/perspectives/", perspectives.perspective_list, name="perspective_list"),

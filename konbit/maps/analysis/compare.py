@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -184,3 +185,55 @@ def compare(
         "consensus": consensus,
         "elements": {"only_some": only_some},
     }
+
+
+def perspective_summary(result: dict[str, Any], name: str) -> dict[str, Any]:
+    """One perspective's part in a comparison (``compare``'s result): what only it draws, where it
+    disagrees with the others, and which other perspective draws most and least like it. Result::
+
+        {"blind_spots": [blind spots of this perspective],
+         "disagreements": [sign disagreements it takes a side in (it recorded + or −)],
+         "direction_disagreements": [direction disagreements where it states a direction],
+         "closest": {"name", "alignment", "shared", "either"} | None,
+         "furthest": the same | None  — None when there is no other perspective; the closest and the
+             furthest are the same one when there is only one other}
+    Ties are broken by name, so the summary does not change from one request to the next."""
+    blind = [row for row in result["blind_spots"] if row["perspective"] == name]
+    signs = [
+        row
+        for row in result["disagreements"]
+        if name in row["signs"].get(POSITIVE, []) or name in row["signs"].get(NEGATIVE, [])
+    ]
+    directions = [
+        row
+        for row in result["direction_disagreements"]
+        if any(name in who for claim, who in row["directions"].items() if claim in _CLAIMS)
+    ]
+    alignment = result["alignment"].get(name, {})
+    overlap = result.get("overlap", {}).get(name, {})
+    others = [
+        {
+            "name": other,
+            "alignment": value,
+            "shared": overlap.get(other, {}).get("shared"),
+            "either": overlap.get(other, {}).get("either"),
+        }
+        for other, value in sorted(alignment.items())
+        if other != name
+    ]
+    closest = max(others, key=lambda o: o["alignment"], default=None)  # the first of equals: by name
+    furthest = min(others, key=lambda o: o["alignment"], default=None)
+    return {
+        "blind_spots": blind,
+        "disagreements": signs,
+        "direction_disagreements": directions,
+        "closest": closest,
+        "furthest": furthest,
+    }
+
+
+def search_key(text: str) -> str:
+    """What a search compares: no case, no accents, no spaces or punctuation, so "trust in fin" finds
+    "Trust in  finance" and "nord est" finds "Nord-Est"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed.casefold() if c.isalnum() and not unicodedata.combining(c))
