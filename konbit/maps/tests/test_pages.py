@@ -197,7 +197,7 @@ def test_merging_duplicates_across_perspectives_keeps_their_connections(world: W
     page = client.get(f"/p/alpha/maps/{map.pk}/elements/merge/").content.decode()
     assert "SEED-CO" in page and "Seed Co" in page
     keep = Element.objects.get(label="Seed Co")
-    client.post(f"/p/alpha/maps/{map.pk}/elements/merge/", {"keep": keep.pk, "merge": dup.pk})
+    client.post(f"/p/alpha/maps/{map.pk}/elements/{keep.pk}/merge/{dup.pk}/")
     assert not Element.objects.filter(pk=dup.pk).exists()
     assert Connection.objects.filter(source=keep, target=hidden).exists()
     assert set(keep.perspectives.all()) == {team, other}
