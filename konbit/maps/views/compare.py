@@ -20,7 +20,7 @@ from .common import comparison_for
 
 # Rows of the connection table per page (the table has a row per connection any perspective draws:
 # thousands on a large map); the other lists show their first LIST_ROWS rows and say how many there are.
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 LIST_ROWS = 200
 SORTS = ("agreement", "-agreement", "from", "to")
 
@@ -110,7 +110,10 @@ def map_compare(request: HttpRequest, program: str, pk: int) -> HttpResponse:
         raw = perspective_summary(result, focus.name)
         summary = {
             **raw,
-            "blind_spots": _named(raw["blind_spots"], labels),
+            "blind_spots": sorted(
+                _named(raw["blind_spots"], labels),
+                key=lambda r: (r["from_label"].casefold(), r["to_label"].casefold()),
+            ),
             "disagreements": _named(raw["disagreements"], labels),
             "direction_disagreements": _named(raw["direction_disagreements"], labels),
         }
