@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from konbit.core.access import Access
 
 from . import graph, named_loops
-from .models import AnalysisResult, Connection, Element, Map, Perspective, Snapshot
+from .models import AnalysisResult, Connection, Element, ElementMerge, Map, Perspective, Snapshot
 
 
 def _get(qs: QuerySet[Any], pk: int) -> Any:
@@ -300,3 +300,23 @@ def perspective_ties(*, access: Access, perspective: Perspective) -> list[dict[s
         }
         for c in connections
     ]
+
+
+def merge_list(*, access: Access, map: Map) -> QuerySet[ElementMerge]:
+    """The map's merges, newest first, with both elements (the merged one is in the trash)."""
+    return (
+        ElementMerge.objects.filter(program=access.program, map=map)
+        .select_related("kept", "merged", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def merge_get(*, access: Access, map: Map, pk: int) -> ElementMerge:
+    return _get(merge_list(access=access, map=map), pk)
+
+
+def element_connections(*, access: Access, map: Map, element: Element) -> QuerySet[Connection]:
+    """Every connection of an element (either end), with both ends and the perspective."""
+    return (
+        connection_list(access=access, map=map).filter(Q(source=element) | Q(target=element)).order_by("pk")
+    )

@@ -373,7 +373,7 @@ def test_a_named_loop_of_elements_follows_a_merge(world: World) -> None:
     access = Access(
         program=world.program_a, membership=Membership.objects.get(program=world.program_a, user=world.owner)
     )
-    services.element_merge(
+    record = services.element_merge(
         access=access,
         keep=Element.objects.get(map=map, key="s"),
         merge=Element.objects.get(map=map, key="s2"),
@@ -385,6 +385,13 @@ def test_a_named_loop_of_elements_follows_a_merge(world: World) -> None:
     map.refresh_from_db()
     exported = json.loads(write_kumu_backup(selectors.to_gmap(access=access, map=map)))
     assert exported["loops"][0]["elements"] == ["d", "r", "s"]
+
+    # Undoing the merge gives the loop its own member back.
+    services.element_merge_undo(access=access, record=record, by=world.owner)
+    map.refresh_from_db()
+    exported = json.loads(write_kumu_backup(selectors.to_gmap(access=access, map=map)))
+    assert exported["loops"][0]["elements"] == ["d", "r", "s2"]
+    assert "No connection for these steps: Savings (dup) → Debt" in page_text(world, map)
 
 
 def test_a_dense_map_says_where_the_loop_search_stopped_on_the_page_and_in_the_cli(
