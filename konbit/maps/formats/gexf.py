@@ -44,6 +44,7 @@ from .xmlbase import (
     GEXF_VIZ_NS,
     JSON_MARK,
     NODE_FIELDS,
+    apply_node_values,
     apply_value,
     children,
     convert,
@@ -144,8 +145,7 @@ def read_gexf(data: bytes | str) -> tuple[GMap, list[Problem]]:
                     )
                 else:
                     element.position = (x, -y if y else 0.0)  # Gephi's y grows upward
-            for attr_name, value in values(node, "node", row).items():
-                apply_value(element, attr_name, value, row, problems)
+            apply_node_values(element, values(node, "node", row), row, problems)
             gmap.elements.append(element)
 
     row = 0

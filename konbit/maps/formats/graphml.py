@@ -50,6 +50,7 @@ from .xmlbase import (
     JSON_MARK,
     MIRROR,
     NODE_FIELDS,
+    apply_node_values,
     apply_value,
     children,
     convert,
@@ -179,6 +180,7 @@ def _read_node_values(
     element: GElement, node_values: dict[str, Any], row: int, problems: list[Problem]
 ) -> None:
     x = y = None
+    rest: dict[str, Any] = {}
     for name, value in node_values.items():
         number = None if isinstance(value, bool | str) else parse_float(value)  # finite, or None
         if name.casefold() == "x" and number is not None:
@@ -186,7 +188,8 @@ def _read_node_values(
         elif name.casefold() == "y" and number is not None:
             y = number
         else:
-            apply_value(element, name, value, row, problems)
+            rest[name] = value
+    apply_node_values(element, rest, row, problems)
     if x is not None and y is not None:
         element.position = (x, y)
     else:

@@ -28,6 +28,7 @@ from .base import (
     as_bytes,
     decode_text,
     join_tags,
+    kind_word,
     normalise_direction,
     normalise_sign,
     parse_float,
@@ -118,6 +119,14 @@ def convert(value: str, xml_type: str) -> Any:
     return value
 
 
+def apply_node_values(element: GElement, values: dict[str, Any], row: int, problems: list[Problem]) -> None:
+    """Put a node's read values on an element; without a kind value, the kind the type says."""
+    for name, value in values.items():
+        apply_value(element, name, value, row, problems)
+    if not any(name.casefold() == "kind" for name in values):
+        element.kind = kind_word(element.type) or "actor"
+
+
 def apply_value(
     target: GElement | GConnection,
     name: str,
@@ -138,6 +147,8 @@ def apply_value(
             target.tags = split_tags(text)
         elif key == "perspectives":
             target.perspectives = split_tags(text)
+        elif key == "kind" and kind_word(text) is not None:
+            target.kind = kind_word(text) or "actor"
         elif key in ("kind", "function"):
             vocabulary = KINDS if key == "kind" else FUNCTIONS
             if text.strip().casefold() in vocabulary:
