@@ -249,3 +249,23 @@ def test_a_stored_map_exported_and_imported_again_is_the_same_map(world: Any, fo
         access=access, by=world.facilitator, gmap=load(dump(stored, format), format=format)[0], name="Again"
     )
     assert content(selectors.to_gmap(access=access, map=again)) == {**content(stored), "name": "Again"}
+
+
+def test_element_kind_comes_from_the_type_or_a_kind_field_of_graphml_and_gexf() -> None:
+    graphml = (
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+        '<key id="t" for="node" attr.name="type" attr.type="string"/>'
+        '<key id="k" for="node" attr.name="kind" attr.type="string"/>'
+        '<graph edgedefault="directed"><node id="a"><data key="t">Stock</data></node>'
+        '<node id="b"><data key="t">Organisation</data></node><node id="c"><data key="k">driver</data></node>'
+        '<node id="d"><data key="t">Variable</data><data key="k">actor</data></node>'
+        "</graph></graphml>"
+    )
+    gmap, problems = load(graphml.encode(), filename="kinds.graphml")
+    assert problems == []
+    assert [(e.id, e.type, e.kind) for e in gmap.elements] == [
+        ("a", "Stock", "factor"),
+        ("b", "Organisation", "actor"),
+        ("c", "", "factor"),
+        ("d", "Variable", "actor"),  # a kind value wins over the type
+    ]
