@@ -248,8 +248,16 @@ class Fx:
                 graph.GElement(id="a", label="A", perspectives=["P"]),
                 graph.GElement(id="b", label="B"),
             ],
-            connections=[graph.GConnection(source="a", target="b", perspective="P")],
+            connections=[graph.GConnection(source="a", target="b", perspective="P", id="ab")],
+            views=[
+                graph.GView(key="m1", name="One", positions={"a": (1.0, 2.0)}, elements=["a"]),
+                graph.GView(key="m2", name="Two", elements=["a", "b"], connections=["ab"]),
+            ],
         )
+
+    def map_view(self) -> Any:
+        imported = map_services.map_import(access=self.access, by=self.user, gmap=self.gmap(), name="Views")
+        return imported.views.get(key="m2")
 
     # --- results
     @cached_property
@@ -540,6 +548,11 @@ SERVICES: dict[str, Args] = {
         "access": f.access,
         "map": f.map,
         "positions": {f.element().key: (1.0, 2.0)},
+    },
+    "maps.view_positions_save": lambda f: {
+        "access": f.access,
+        "view": f.map_view(),
+        "positions": {"a": (3.0, 4.0), "b": (5.0, 6.0)},
     },
     "maps.element_merge": lambda f: {
         "access": f.access,

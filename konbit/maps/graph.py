@@ -46,6 +46,18 @@ class GConnection:
 
 
 @dataclass
+class GView:
+    """One of several views of a map (a Kumu project's maps): its own element positions and the
+    elements and connections it shows, over the map's one shared set of elements."""
+
+    key: str  # stable within the map (a Kumu map's _id)
+    name: str
+    positions: dict[str, tuple[float, float]] = field(default_factory=dict)  # element id → (x, y)
+    elements: list[str] = field(default_factory=list)  # ids of the elements it shows, in its order
+    connections: list[str] = field(default_factory=list)  # ids of the connections it shows
+
+
+@dataclass
 class GMap:
     name: str = ""
     elements: list[GElement] = field(default_factory=list)
@@ -53,6 +65,9 @@ class GMap:
     # Anything of the source format that has no field above (Kumu loops, views with positions,
     # settings…), kept so that an export gives back what was imported.
     extra: dict[str, Any] = field(default_factory=dict)
+    # Several views with their own positions (positions of the elements themselves are the map's
+    # own layout, shown when no view is chosen). Empty for a map with one layout.
+    views: list[GView] = field(default_factory=list)
 
     @property
     def directed(self) -> bool:

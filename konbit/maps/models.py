@@ -136,6 +136,7 @@ class Element(TenantModel):
     tags = models.CharField(_("tags"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
     attributes = models.JSONField(_("custom fields"), default=dict, blank=True)
+    # The map's own layout, in screen convention as Kumu, yEd and SVG: y grows downward.
     x = models.FloatField(null=True, blank=True, editable=False)
     y = models.FloatField(null=True, blank=True, editable=False)
     perspectives = models.ManyToManyField(Perspective, blank=True, related_name="elements")
@@ -189,6 +190,29 @@ class Connection(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target}"
+
+
+class MapView(TenantModel):
+    """One view of a map, as each map of a Kumu project is: a name, its own positions and the subset of
+    the map's elements and connections it shows. The elements themselves are shared: editing one in
+    any view changes it everywhere (decision 0010)."""
+
+    map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="views")
+    key = models.CharField(max_length=100, editable=False, help_text="Stable id within the map.")
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveIntegerField(default=0, editable=False)
+    # element key → [x, y], in screen convention (y grows downward), as Element.x/y.
+    positions = models.JSONField(default=dict, blank=True, editable=False)
+    element_keys = models.JSONField(default=list, blank=True, editable=False)
+    connection_keys = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("map view")
+        constraints = [models.UniqueConstraint(fields=["map", "key"], name="one_view_key_per_map")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Snapshot(TenantModel):

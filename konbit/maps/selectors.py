@@ -12,7 +12,7 @@ from django.http import Http404
 from konbit.core.access import Access
 
 from . import graph, named_loops
-from .models import AnalysisResult, Connection, Element, ElementMerge, Map, Perspective, Snapshot
+from .models import AnalysisResult, Connection, Element, ElementMerge, Map, MapView, Perspective, Snapshot
 
 
 def _get(qs: QuerySet[Any], pk: int) -> Any:
@@ -167,6 +167,29 @@ def named_loop_list(*, access: Access, map: Map) -> list[named_loops.NamedLoop]:
     return named_loops.describe(map.extra, elements=elements, connections=connections, trashed=trashed)
 
 
+def view_list(*, access: Access, map: Map) -> QuerySet[MapView]:
+    """The map's views (a Kumu project's maps). Like `map_extra`, they lay out and name the whole map,
+    so a partner user, who sees only its own perspectives, gets none."""
+    if access.is_partner:
+        return MapView.objects.none()
+    return MapView.objects.filter(program=access.program, map=map)
+
+
+def view_get(*, access: Access, map: Map, pk: int) -> MapView:
+    return _get(view_list(access=access, map=map), pk)
+
+
+def view_shows(*, access: Access, map: Map, view: MapView) -> tuple[set[str], set[str], set[str]]:
+    """What a view shows, as (element keys, connection keys it lists, connection keys any view lists).
+    A connection is shown when the view lists it, or when no view lists it (it was added in Konbit
+    after the import) and both its ends are shown — as Kumu shows a connection in a map holding both
+    its ends."""
+    listed: set[str] = set()
+    for keys in view_list(access=access, map=map).values_list("connection_keys", flat=True):
+        listed.update(keys)
+    return set(view.element_keys), set(view.connection_keys), listed
+
+
 def to_gmap(*, access: Access, map: Map, perspective_ids: list[int] | None = None) -> graph.GMap:
     """The map (or some perspectives of it) as plain data, in three queries of plain values (building
     model instances for 10,000 elements and 50,000 connections took most of the time)."""
@@ -198,6 +221,16 @@ def to_gmap(*, access: Access, map: Map, perspective_ids: list[int] | None = Non
     for element_id, name in links.values_list("element_id", "perspective__name"):
         names.setdefault(element_id, []).append(name)
     g = graph.GMap(name=map.name, extra=map_extra(access=access, map=map))
+    g.views = [
+        graph.GView(
+            key=view.key,
+            name=view.name,
+            positions={k: (float(p[0]), float(p[1])) for k, p in view.positions.items()},
+            elements=list(view.element_keys),
+            connections=list(view.connection_keys),
+        )
+        for view in view_list(access=access, map=map)
+    ]
     for pk, key, label, type_, kind, function, tags, description, attributes, x, y, org_id in element_rows:
         attributes = dict(attributes)
         if org_id:

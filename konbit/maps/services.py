@@ -37,6 +37,7 @@ from .models import (
     Element,
     ElementMerge,
     Map,
+    MapView,
     Perspective,
     PerspectiveKind,
     Snapshot,
@@ -454,6 +455,19 @@ def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
             links.append(through(element_id=by_id[c.target].pk, perspective_id=perspective.pk))
     Connection.objects.bulk_create(connections, batch_size=2000)
     through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
+    _views_import(
+        gmap=gmap,
+        common=common,
+        element_keys={k: e.key for k, e in by_id.items()},
+        connections=[
+            (c.id, row.key)
+            for c, row in zip(
+                [c for c in gmap.connections if c.source in by_id and c.target in by_id],
+                connections,
+                strict=True,
+            )
+        ],
+    )
     audit.record(
         program=access.program,
         actor=by,
@@ -462,6 +476,56 @@ def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
         changes={"imported": [None, f"{len(elements)} elements, {len(connections)} connections"]},
     )
     return map
+
+
+def _views_import(
+    *,
+    gmap: graph.GMap,
+    common: dict[str, Any],
+    element_keys: dict[str, str],
+    connections: list[tuple[str, str]],
+) -> None:
+    """The map's views (a Kumu project's maps), with element and connection ids as stored keys."""
+    connection_keys = {file_id: key for file_id, key in connections if file_id}
+    rows = []
+    taken: set[str] = set()
+    for order, view in enumerate(gmap.views):
+        key = view.key if view.key and len(view.key) <= 100 and view.key not in taken else new_key()
+        taken.add(key)
+        rows.append(
+            MapView(
+                key=key,
+                name=(view.name or key)[:200],
+                order=order,
+                positions={
+                    element_keys[k]: [finite_float(x), finite_float(y)]
+                    for k, (x, y) in view.positions.items()
+                    if k in element_keys
+                },
+                element_keys=[element_keys[k] for k in view.elements if k in element_keys],
+                connection_keys=[connection_keys[k] for k in view.connections if k in connection_keys],
+                **common,
+            )
+        )
+    MapView.objects.bulk_create(rows)
+
+
+@service
+def view_positions_save(*, access: Access, view: MapView, positions: dict[str, tuple[float, float]]) -> int:
+    """Store laid-out positions of one view (element key → x, y) for the elements it shows.
+    Raises ValueError for a coordinate that is not a finite number."""
+    positions = {key: (finite_float(x), finite_float(y)) for key, (x, y) in positions.items()}
+    shown = set(view.element_keys)
+    live = set(
+        Element.objects.filter(program=access.program, map=view.map, key__in=list(positions)).values_list(
+            "key", flat=True
+        )
+    )
+    saved = {key: [x, y] for key, (x, y) in positions.items() if key in shown and key in live}
+    view.positions = {**view.positions, **saved}
+    view.save(update_fields=["positions"])
+    Map.all_objects.filter(pk=view.map_id).update(layout_version=F("layout_version") + 1)
+    return len(saved)
 
 
 # --- analysis and snapshots ---------------------------------------------------------------------

@@ -9,11 +9,16 @@ Formats (names for `load(format=…)` and `dump`), and the module that holds eac
 - ``kumu-json`` (kumu_blueprint): Kumu's blueprint, its JSON import format.
 - ``kumu-backup`` (kumu_backup): Kumu's full project backup. Also ``konbit``, Konbit's own export,
   chosen because it already carries custom fields, views with positions, loops and settings, and so
-  re-imports losslessly (Konbit's own fields travel as ``konbit:*`` attributes).
+  re-imports losslessly (Konbit's own fields travel as ``konbit:*`` attributes). A project's several
+  maps are ``GMap.views`` (decision 10).
 - ``xlsx`` (spreadsheet): a Kumu-style workbook with Elements and Connections sheets.
 - ``kumu-csv`` (spreadsheet): the same two tables as CSV. Read: a connections CSV alone, a pair of
   files (read_kumu_csv_files) or a zip of both; write: a zip of both.
-- ``graphml`` (graphml) and ``gexf`` (gexf): for Gephi, yEd, networkx.
+- ``graphml`` (graphml) and ``gexf`` (gexf): for Gephi, yEd, networkx and igraph (GraphML only: igraph
+  reads no GEXF); maps mixing directed, mutual and undirected connections load in networkx too.
+
+Positions are in screen convention (y grows downward) everywhere in Konbit, as in Kumu, yEd and SVG;
+only GEXF (Gephi's y grows upward) is negated on reading and writing.
 - ``perspectives-csv`` (perspectives): one row per connection as one perspective sees it.
 
 For reading, ``json`` and ``csv`` choose by content: a JSON whose items carry ``_id``/``attributes`` is a

@@ -26,6 +26,11 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 LIMITS = uploads.MAP_FILE
 
 KINDS = ("actor", "factor")
+# What an element type (or a field named "kind") says about Konbit's kind, when a file gives no
+# konbit:kind: Kumu's causal-loop and systems templates call their elements factors, variables, stocks,
+# drivers or issues; its stakeholder templates actors, organisations and people.
+FACTOR_WORDS = frozenset({"factor", "variable", "stock", "driver", "issue"})
+ACTOR_WORDS = frozenset({"actor", "organisation", "organization", "person"})
 FUNCTIONS = ("core", "supporting", "rules", "")
 
 # Konbit's own fields, under these keys wherever a format has only free custom fields (Kumu JSON).
@@ -35,6 +40,26 @@ KONBIT_PERSPECTIVES = "konbit:perspectives"
 KONBIT_SIGN = "konbit:sign"
 KONBIT_STRENGTH = "konbit:strength"
 KONBIT_PERSPECTIVE = "konbit:perspective"
+
+
+def kind_word(value: Any) -> str | None:
+    """ "factor" or "actor" for a word that names one (any case, surrounding spaces, a plural "s"),
+    else None."""
+    if not isinstance(value, str):
+        return None
+    word = value.strip().casefold()
+    for candidate in (word, word[:-1] if word.endswith("s") else word):
+        if candidate in FACTOR_WORDS:
+            return "factor"
+        if candidate in ACTOR_WORDS:
+            return "actor"
+    return None
+
+
+def implied_kind(element_type: str, attributes: dict[str, Any]) -> str:
+    """The kind an element's type, or else a field named "kind", says; "actor" when neither says."""
+    kind_field = next((v for k, v in attributes.items() if k.casefold() == "kind"), None)
+    return kind_word(element_type) or kind_word(kind_field) or "actor"
 
 
 @dataclass(frozen=True)

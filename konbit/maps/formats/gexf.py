@@ -1,4 +1,4 @@
-"""GEXF 1.2 (Gephi's own format; 1.1 and 1.3 files are read too).
+"""GEXF 1.3 (Gephi's own format; 1.1 and 1.2 files are read too).
 
 Nodes carry their label natively and position in ``viz:position``; edges their weight (= strength),
 label and type natively. Everything else is a typed ``<attribute>`` named by its title: type, kind,
@@ -6,12 +6,27 @@ function, tags, description, perspectives and custom fields for nodes; type, sig
 description, tags and custom fields for edges. Several values are joined with "|". The map's name is
 kept in ``<meta><description>``.
 
-Direction: ``defaultedgetype`` on the graph, overridden by ``type`` on an edge (directed, undirected,
-mutual).
+Direction, as read: a ``direction`` attribute (directed, mutual, undirected) when an edge has one, else
+``type`` on the edge, else ``defaultedgetype`` on the graph.
+
+Direction, as written (networkx's ``read_gexf`` refuses an ``undirected`` edge in a directed graph and a
+``directed`` one in an undirected graph; Gephi follows the per-edge type): every edge carries a
+``direction`` attribute; a map with no directed connection is an undirected graph whose edges have no
+type; a map with any directed connection is a directed graph where a directed connection has no type
+and a mutual or undirected connection has ``type="mutual"`` — Gephi draws it both ways and networkx
+reads it as two opposite arcs, the graph Konbit's own analysis uses (analysis/build.py). (igraph has no
+GEXF reader; use the GraphML export there.)
+
+Custom fields keep their type; a field that mixes types or holds lists or objects is a string attribute
+whose id is ``njson<i>`` / ``ejson<i>`` and whose values are JSON text, decoded when Konbit reads it.
+
+Positions: Gephi's y axis grows upward, Konbit's (like Kumu's, yEd's and SVG's) downward, so y is
+negated on reading and on writing.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree import ElementTree as ET  # only to build and write XML; parsing goes through defusedxml
 
@@ -27,18 +42,24 @@ from .xmlbase import (
     EDGE_FIELDS,
     GEXF_NS,
     GEXF_VIZ_NS,
+    JSON_MARK,
     NODE_FIELDS,
+    apply_node_values,
     apply_value,
     children,
     convert,
     custom_fields,
     ends_exist,
+    json_value,
     local,
     parse_xml,
     to_bytes,
     typed_text,
     xml_text,
+    xml_type_of,
 )
+
+_JSON_ID = re.compile(rf"[ne]{JSON_MARK}\d+")
 
 # --- GEXF ------------------------------------------------------------------------------------------
 
@@ -67,6 +88,7 @@ def read_gexf(data: bytes | str) -> tuple[GMap, list[Problem]]:
                 "name": attribute.get("title") or attribute.get("id", ""),
                 "type": attribute.get("type", "string"),
                 "default": (default[0].text or "") if default else None,
+                "json": _JSON_ID.fullmatch(attribute.get("id", "")) is not None,
             }
     default_type = (graph.get("defaultedgetype") or "undirected").casefold()
 
@@ -81,6 +103,9 @@ def read_gexf(data: bytes | str) -> tuple[GMap, list[Problem]]:
                     )
                     continue
                 text = attvalue.get("value", "")
+                if spec["json"]:
+                    found[spec["name"]] = json_value(text)
+                    continue
                 try:
                     found[spec["name"]] = convert(text, spec["type"])
                 except ValueError:
@@ -119,9 +144,8 @@ def read_gexf(data: bytes | str) -> tuple[GMap, list[Problem]]:
                         Problem(row, "viz:position", f"node {node_id!r}: position is not a number")
                     )
                 else:
-                    element.position = (x, y)
-            for attr_name, value in values(node, "node", row).items():
-                apply_value(element, attr_name, value, row, problems)
+                    element.position = (x, -y if y else 0.0)  # Gephi's y grows upward
+            apply_node_values(element, values(node, "node", row), row, problems)
             gmap.elements.append(element)
 
     row = 0
@@ -150,7 +174,7 @@ def read_gexf(data: bytes | str) -> tuple[GMap, list[Problem]]:
 
 
 def write_gexf(gmap: GMap) -> bytes:
-    root = ET.Element("gexf", {"xmlns": GEXF_NS, "xmlns:viz": GEXF_VIZ_NS, "version": "1.2"})
+    root = ET.Element("gexf", {"xmlns": GEXF_NS, "xmlns:viz": GEXF_VIZ_NS, "version": "1.3"})
     meta = ET.SubElement(root, "meta")
     ET.SubElement(meta, "creator").text = "Konbit"
     if gmap.name:
@@ -169,30 +193,29 @@ def write_gexf(gmap: GMap) -> bytes:
     ]
     edge_fields = [
         ("e_type", "type", "string", None),
+        ("e_direction", "direction", "string", None),
         ("e_sign", "sign", "string", None),
         ("e_perspective", "perspective", "string", None),
         ("e_description", "description", "string", None),
         ("e_tags", "tags", "string", None),
     ]
-    node_custom = custom_fields([e.attributes for e in gmap.elements], NODE_FIELDS)
-    edge_custom = custom_fields([c.attributes for c in gmap.connections], EDGE_FIELDS)
-    for scope, fields, custom, prefix in (
-        ("node", node_fields, node_custom, "n"),
-        ("edge", edge_fields, edge_custom, "e"),
+    node_custom = _keyed(custom_fields([e.attributes for e in gmap.elements], NODE_FIELDS), "n")
+    edge_custom = _keyed(custom_fields([c.attributes for c in gmap.connections], EDGE_FIELDS), "e")
+    for scope, fields, custom in (
+        ("node", node_fields, node_custom),
+        ("edge", edge_fields, edge_custom),
     ):
         block = ET.SubElement(graph, "attributes", {"class": scope, "mode": "static"})
-        for attr_id, title, xml_type, default in [
-            *fields,
-            *((f"{prefix}{i}", n, t, None) for i, (n, t) in enumerate(custom)),
-        ]:
+        for attr_id, title, xml_type, default in [*fields, *((k, n, t, None) for k, n, t in custom)]:
             attribute = ET.SubElement(
-                block, "attribute", {"id": attr_id, "title": xml_text(title), "type": xml_type}
+                block, "attribute", {"id": attr_id, "title": xml_text(title), "type": xml_type_of(xml_type)}
             )
             if default is not None:
                 ET.SubElement(attribute, "default").text = default
 
-    def attvalues(parent: Any, pairs: list[tuple[str, Any, str]]) -> None:
-        present = [(k, v, t) for k, v, t in pairs if v is not None and v != "" and v != []]
+    def attvalues(parent: Any, pairs: list[tuple[str, Any, str]], custom: list[tuple[str, Any, str]]) -> None:
+        # Custom fields are written even when empty: the field is there.
+        present = [(k, v, t) for k, v, t in pairs if v is not None and v != "" and v != []] + custom
         if present:
             block = ET.SubElement(parent, "attvalues")
             for key, value, xml_type in present:
@@ -210,13 +233,12 @@ def write_gexf(gmap: GMap) -> bytes:
                 ("tags", e.tags, "string"),
                 ("description", e.description, "string"),
                 ("perspectives", e.perspectives, "string"),
-                *((f"n{i}", e.attributes.get(n), t) for i, (n, t) in enumerate(node_custom)),
             ],
+            [(k, e.attributes[n], t) for k, n, t in node_custom if n in e.attributes],
         )
         if e.position is not None:
-            ET.SubElement(
-                node, "viz:position", {"x": repr(e.position[0]), "y": repr(e.position[1]), "z": "0.0"}
-            )
+            x, y = e.position
+            ET.SubElement(node, "viz:position", {"x": repr(x), "y": repr(-y if y else 0.0), "z": "0.0"})
 
     edges = ET.SubElement(graph, "edges")
     taken = {c.id for c in gmap.connections if c.id}
@@ -226,8 +248,8 @@ def write_gexf(gmap: GMap) -> bytes:
             "source": xml_text(c.source),
             "target": xml_text(c.target),
         }
-        if c.direction != ("directed" if directed else "undirected"):
-            attrs["type"] = c.direction
+        if directed and c.direction != DIRECTED:
+            attrs["type"] = MUTUAL  # see the module docstring; the direction attribute says which
         if c.strength is not None:
             attrs["weight"] = repr(float(c.strength))
         if "label" in c.attributes:
@@ -237,11 +259,20 @@ def write_gexf(gmap: GMap) -> bytes:
             edge,
             [
                 ("e_type", c.type, "string"),
+                ("e_direction", c.direction, "string"),
                 ("e_sign", c.sign if c.sign != NO_SIGN else None, "string"),
                 ("e_perspective", c.perspective, "string"),
                 ("e_description", c.description, "string"),
                 ("e_tags", c.tags, "string"),
-                *((f"e{i}", c.attributes.get(n), t) for i, (n, t) in enumerate(edge_custom)),
             ],
+            [(k, c.attributes[n], t) for k, n, t in edge_custom if n in c.attributes],
         )
     return to_bytes(root)
+
+
+def _keyed(fields: list[tuple[str, str]], prefix: str) -> list[tuple[str, str, str]]:
+    """(attribute id, title, type) of custom fields; fields written as JSON text get a marked id."""
+    return [
+        (f"{prefix}{JSON_MARK}{i}" if field_type == JSON_MARK else f"{prefix}{i}", name, field_type)
+        for i, (name, field_type) in enumerate(fields)
+    ]

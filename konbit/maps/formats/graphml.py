@@ -6,12 +6,33 @@ description, tags and custom fields for edges. Several values (tags, perspective
 Keys are matched by attr.name, ignoring case; a key's ``<default>`` applies where a node has no value;
 drawing data (yEd graphics) is skipped.
 
-Direction: ``edgedefault`` on the graph, overridden by ``directed`` on an edge. A "mutual" connection is
-written as an undirected edge with ``direction = mutual``, so Konbit reads it back exactly.
+Direction, as read: a ``direction`` value (directed, mutual, undirected) when an edge has one, else
+``directed`` on the edge, else ``edgedefault`` on the graph.
+
+Direction, as written, so that networkx (``read_graphml``), igraph (``Graph.Read_GraphML``) and Gephi
+all open the file — networkx refuses a graph whose edges do not all follow ``edgedefault``, and igraph
+has no mixed graphs — and Konbit reads it back exactly:
+
+- every edge carries ``direction`` (directed, mutual or undirected), and no edge a ``directed`` flag;
+- a map with no directed connection is an undirected graph: one edge per connection;
+- a map with any directed connection is a directed graph: a directed connection is one arc; a mutual or
+  undirected connection is two opposite arcs, the second a copy of the first (same values, id
+  ``<id>~mirror``) flagged ``konbit:mirror = true``. This is the graph Konbit's own analysis uses
+  (analysis/build.py), so networkx's degrees, paths and cycles on the file agree with Konbit's;
+  count connections as the edges without the flag. Konbit reads a flagged arc that follows its
+  connection as part of it.
+
+Custom fields keep their type: boolean, long, double or string when every value has it; a field that
+mixes types or holds lists or objects is a string key whose id is ``n_json_<i>`` / ``e_json_<i>`` and
+whose values are JSON text (``["a", "b"]``), which Konbit decodes when it reads the file.
+
+Positions are written as the map stores them, in screen convention (y grows downward, as Kumu, yEd
+and SVG): a file's x and y are read as they are.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree import ElementTree as ET  # only to build and write XML; parsing goes through defusedxml
 
@@ -21,22 +42,30 @@ from .base import (
     FormatError,
     Problem,
     parse_float,
+    unique_id,
 )
 from .xmlbase import (
     EDGE_FIELDS,
     GRAPHML_NS,
+    JSON_MARK,
+    MIRROR,
     NODE_FIELDS,
+    apply_node_values,
     apply_value,
     children,
     convert,
     custom_fields,
     ends_exist,
+    json_value,
     local,
     parse_xml,
     to_bytes,
     typed_text,
     xml_text,
+    xml_type_of,
 )
+
+_JSON_KEY = re.compile(rf"[ne]_{JSON_MARK}_\d+")
 
 # --- GraphML ---------------------------------------------------------------------------------------
 
@@ -58,6 +87,7 @@ def read_graphml(data: bytes | str) -> tuple[GMap, list[Problem]]:
             "type": key.get("attr.type", "string"),
             "default": default[0].text or "" if default else None,
             "yfiles": key.get("yfiles.type") is not None,
+            "json": _JSON_KEY.fullmatch(key_id) is not None,
         }
     graphs = children(root, "graph")
     if not graphs:
@@ -79,6 +109,9 @@ def read_graphml(data: bytes | str) -> tuple[GMap, list[Problem]]:
             if spec["yfiles"] or len(data_item):
                 continue  # drawing data (yEd graphics) is not map data
             text = data_item.text or ""
+            if spec["json"]:
+                found[spec["name"]] = json_value(text)
+                continue
             try:
                 found[spec["name"]] = convert(text, spec["type"])
             except ValueError:
@@ -119,6 +152,11 @@ def read_graphml(data: bytes | str) -> tuple[GMap, list[Problem]]:
         source, target = edge.get("source", ""), edge.get("target", "")
         if not ends_exist(source, target, taken, row, problems):
             continue
+        edge_values = values(edge, "edge", row)
+        if edge_values.pop(MIRROR, None) is True and gmap.connections:
+            last = gmap.connections[-1]
+            if (last.target, last.source) == (source, target) and last.direction in (MUTUAL, UNDIRECTED):
+                continue  # the second arc of a mutual or undirected connection written by Konbit
         directed_attr = edge.get("directed")
         directed = (
             directed_default if directed_attr is None else directed_attr.strip().casefold() in ("true", "1")
@@ -129,7 +167,7 @@ def read_graphml(data: bytes | str) -> tuple[GMap, list[Problem]]:
             id=edge.get("id", ""),
             direction=DIRECTED if directed else UNDIRECTED,
         )
-        for name, value in values(edge, "edge", row).items():
+        for name, value in edge_values.items():
             apply_value(conn, name, value, row, problems)
         gmap.connections.append(conn)
     hyperedges = len(children(graph, "hyperedge"))
@@ -142,6 +180,7 @@ def _read_node_values(
     element: GElement, node_values: dict[str, Any], row: int, problems: list[Problem]
 ) -> None:
     x = y = None
+    rest: dict[str, Any] = {}
     for name, value in node_values.items():
         number = None if isinstance(value, bool | str) else parse_float(value)  # finite, or None
         if name.casefold() == "x" and number is not None:
@@ -149,7 +188,8 @@ def _read_node_values(
         elif name.casefold() == "y" and number is not None:
             y = number
         else:
-            apply_value(element, name, value, row, problems)
+            rest[name] = value
+    apply_node_values(element, rest, row, problems)
     if x is not None and y is not None:
         element.position = (x, y)
     else:
@@ -159,6 +199,7 @@ def _read_node_values(
 
 
 def write_graphml(gmap: GMap) -> bytes:
+    """GraphML for Konbit, networkx, igraph, Gephi and yEd (see the module docstring)."""
     root = ET.Element("graphml", {"xmlns": GRAPHML_NS})
     node_keys: list[tuple[str, str, str, str | None]] = [  # (id, name, type, default)
         ("n_label", "label", "string", None),
@@ -180,16 +221,20 @@ def write_graphml(gmap: GMap) -> bytes:
         ("e_description", "description", "string", None),
         ("e_tags", "tags", "string", None),
     ]
-    node_custom = custom_fields([e.attributes for e in gmap.elements], NODE_FIELDS)
-    edge_custom = custom_fields([c.attributes for c in gmap.connections], EDGE_FIELDS)
+    directed = gmap.directed
+    mirrored = directed and any(c.direction != DIRECTED for c in gmap.connections)
+    if mirrored:
+        edge_keys.append(("e_mirror", MIRROR, "boolean", None))
+    node_custom = _keyed(custom_fields([e.attributes for e in gmap.elements], NODE_FIELDS), "n")
+    edge_custom = _keyed(custom_fields([c.attributes for c in gmap.connections], EDGE_FIELDS), "e")
     edge_label = any("label" in c.attributes for c in gmap.connections)
     key_specs: list[tuple[str, str, str, str, str | None]] = [("g_name", "graph", "name", "string", None)]
     key_specs += [(k, "node", n, t, d) for k, n, t, d in node_keys]
-    key_specs += [(f"n_{i}", "node", n, t, None) for i, (n, t) in enumerate(node_custom)]
+    key_specs += [(k, "node", n, xml_type_of(t), None) for k, n, t in node_custom]
     key_specs += [(k, "edge", n, t, d) for k, n, t, d in edge_keys]
     if edge_label:
         key_specs.append(("e_label", "edge", "label", "string", None))
-    key_specs += [(f"e_{i}", "edge", n, t, None) for i, (n, t) in enumerate(edge_custom)]
+    key_specs += [(k, "edge", n, xml_type_of(t), None) for k, n, t in edge_custom]
     for key_id, scope, name, xml_type, default in key_specs:
         key = ET.SubElement(
             root, "key", {"id": key_id, "for": scope, "attr.name": xml_text(name), "attr.type": xml_type}
@@ -197,7 +242,6 @@ def write_graphml(gmap: GMap) -> bytes:
         if default is not None:
             ET.SubElement(key, "default").text = default
 
-    directed = gmap.directed
     graph = ET.SubElement(root, "graph", {"id": "G", "edgedefault": "directed" if directed else "undirected"})
     if gmap.name:
         ET.SubElement(graph, "data", {"key": "g_name"}).text = xml_text(gmap.name)
@@ -206,6 +250,10 @@ def write_graphml(gmap: GMap) -> bytes:
         if value is None or value == "" or value == []:
             return
         ET.SubElement(parent, "data", {"key": key}).text = typed_text(value, xml_type)
+
+    def custom(parent: Any, key: str, value: Any, field_type: str) -> None:
+        # Written even when empty: the field is there (networkx skips an empty <data>; Konbit reads "").
+        ET.SubElement(parent, "data", {"key": key}).text = typed_text(value, field_type)
 
     for e in gmap.elements:
         node = ET.SubElement(graph, "node", {"id": xml_text(e.id)})
@@ -220,27 +268,41 @@ def write_graphml(gmap: GMap) -> bytes:
         if e.position is not None:
             data(node, "n_x", e.position[0], "double")
             data(node, "n_y", e.position[1], "double")
-        for i, (name, xml_type) in enumerate(node_custom):
-            data(node, f"n_{i}", e.attributes.get(name), xml_type)
+        for key_id, name, field_type in node_custom:
+            if name in e.attributes:
+                custom(node, key_id, e.attributes[name], field_type)
 
+    taken = {c.id for c in gmap.connections if c.id}
     for c in gmap.connections:
-        attrs = {"source": xml_text(c.source), "target": xml_text(c.target)}
-        if c.id:
-            attrs = {"id": xml_text(c.id), **attrs}
-        edge_directed = c.direction == DIRECTED
-        if edge_directed != directed:
-            attrs["directed"] = "true" if edge_directed else "false"
-        edge = ET.SubElement(graph, "edge", attrs)
-        data(edge, "e_type", c.type)
-        if c.direction == MUTUAL:
+        arcs = [(c.source, c.target, False)]
+        if mirrored and c.direction != DIRECTED:
+            arcs.append((c.target, c.source, True))
+        for source, target, mirror in arcs:
+            attrs = {"source": xml_text(source), "target": xml_text(target)}
+            if c.id:
+                edge_id = unique_id(f"{c.id}~mirror", taken) if mirror else c.id
+                attrs = {"id": xml_text(edge_id), **attrs}
+            edge = ET.SubElement(graph, "edge", attrs)
+            data(edge, "e_type", c.type)
             data(edge, "e_direction", c.direction)
-        data(edge, "e_sign", c.sign)
-        data(edge, "e_weight", c.strength, "double")
-        data(edge, "e_perspective", c.perspective)
-        data(edge, "e_description", c.description)
-        data(edge, "e_tags", c.tags)
-        if edge_label:
-            data(edge, "e_label", c.attributes.get("label"))
-        for i, (name, xml_type) in enumerate(edge_custom):
-            data(edge, f"e_{i}", c.attributes.get(name), xml_type)
+            data(edge, "e_sign", c.sign)
+            data(edge, "e_weight", c.strength, "double")
+            data(edge, "e_perspective", c.perspective)
+            data(edge, "e_description", c.description)
+            data(edge, "e_tags", c.tags)
+            if edge_label:
+                data(edge, "e_label", c.attributes.get("label"))
+            for key_id, name, field_type in edge_custom:
+                if name in c.attributes:
+                    custom(edge, key_id, c.attributes[name], field_type)
+            if mirror:
+                data(edge, "e_mirror", True, "boolean")
     return to_bytes(root)
+
+
+def _keyed(fields: list[tuple[str, str]], prefix: str) -> list[tuple[str, str, str]]:
+    """(key id, name, type) of custom fields; fields written as JSON text get a marked id."""
+    return [
+        (f"{prefix}_{JSON_MARK}_{i}" if field_type == JSON_MARK else f"{prefix}_{i}", name, field_type)
+        for i, (name, field_type) in enumerate(fields)
+    ]

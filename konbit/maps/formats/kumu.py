@@ -27,6 +27,7 @@ from .base import (
     FormatError,
     Problem,
     decode_text,
+    implied_kind,
     normalise_sign,
     parse_float,
     refused_as_format_error,
@@ -124,7 +125,10 @@ def dump_json(document: Any) -> bytes:
 
 
 def take_element_konbit_fields(element: GElement, row: int, problems: list[Problem]) -> None:
+    """Konbit's own fields out of an element's attributes. The kind is konbit:kind when the file has
+    it, else what the element type or a field named "kind" says (base.implied_kind), else actor."""
     attrs = element.attributes
+    element.kind = implied_kind(element.type, attrs)
     kind = attrs.get(KONBIT_KIND)
     if kind is not None:
         if kind in KINDS:
@@ -152,7 +156,7 @@ def take_element_konbit_fields(element: GElement, row: int, problems: list[Probl
 
 def element_konbit_fields(element: GElement) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    if element.kind != "actor":
+    if element.kind != implied_kind(element.type, element.attributes):
         fields[KONBIT_KIND] = element.kind
     if element.function:
         fields[KONBIT_FUNCTION] = element.function

@@ -5,7 +5,14 @@
 Nothing is dropped: custom fields stay in ``attributes``; other keys of an element or connection
 (``delayed``, ``reversed``…) are kept in ``attributes`` under ``kumu:<key>``; everything else of the
 project (field definitions, loops, maps, perspectives, settings) in ``GMap.extra["kumu:project"]``.
-``GElement.position`` comes from the first map view; writing puts changed positions back there.
+**A project's maps** are views over the one set of elements (as in Kumu, where editing an element in
+one map changes it in all): each becomes a ``GView`` (``GMap.views``) with its own positions and the
+elements and connections it shows; ``GElement.position`` (the map's own layout) comes from the first
+one. Writing puts each view's positions and members back into the Kumu map of the same ``_id`` (entries
+Kumu had keep their other keys; an unchanged position is left as written) and adds a Kumu map for a
+view the project did not have. A map with no views (from another format) gets one Kumu map holding
+every element at its position. Positions are in Kumu's (and Konbit's) screen convention: y grows
+downward.
 A mapped field (label, element type, description, tags…) is only taken out of ``attributes`` when it
 holds a usable value, so an empty or odd value is written back exactly as it was read.
 
@@ -20,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any, TypeGuard
 
-from konbit.maps.graph import DIRECTED, GConnection, GElement, GMap
+from konbit.maps.graph import DIRECTED, GConnection, GElement, GMap, GView
 
 from .base import (
     FormatError,
@@ -151,6 +158,7 @@ def backup_to_gmap(document: Any) -> tuple[GMap, list[Problem]]:
     if orphans:
         project[EXTRA_ORPHANS] = orphans
 
+    gmap.views = _views(project.get("maps"), element_ids, {c.id for c in gmap.connections if c.id})
     positions = _first_view_positions(project.get("maps"))
     for element in gmap.elements:
         element.position = positions.get(element.id)
@@ -158,10 +166,14 @@ def backup_to_gmap(document: Any) -> tuple[GMap, list[Problem]]:
 
 
 def _first_view_positions(maps: Any) -> dict[str, tuple[float, float]]:
-    positions: dict[str, tuple[float, float]] = {}
     if not isinstance(maps, list) or not maps or not isinstance(maps[0], dict):
-        return positions
-    for entry in maps[0].get("elements") or []:
+        return {}
+    return _view_positions(maps[0])
+
+
+def _view_positions(view: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    positions: dict[str, tuple[float, float]] = {}
+    for entry in view.get("elements") or []:
         if not isinstance(entry, dict) or not isinstance(entry.get("position"), dict):
             continue
         x, y = entry["position"].get("x"), entry["position"].get("y")
@@ -169,6 +181,50 @@ def _first_view_positions(maps: Any) -> dict[str, tuple[float, float]]:
             element_id = str(entry.get("element", ""))
             positions.setdefault(element_id, (float(x), float(y)))
     return positions
+
+
+def _views(maps: Any, element_ids: set[str], connection_ids: set[str]) -> list[GView]:
+    """Each Kumu map of the project as a view: its positions and the elements and connections it shows
+    (those of this map only, each once). Only a project with several maps has views: with one map,
+    its positions are the elements' own."""
+    if not isinstance(maps, list):
+        return []
+    kumu_maps = [m for m in maps if isinstance(m, dict) and m.get("_id") not in (None, "")]
+    if len(kumu_maps) < 2:
+        return []
+    views: list[GView] = []
+    keys: set[str] = set()
+    for kumu_map in kumu_maps:
+        key = str(kumu_map["_id"])
+        if key in keys:
+            continue
+        keys.add(key)
+        shown = _members(kumu_map.get("elements"), "element", element_ids)
+        positions = {k: v for k, v in _view_positions(kumu_map).items() if k in element_ids}
+        views.append(
+            GView(
+                key=key,
+                name=_view_name(kumu_map.get("name"), key),
+                positions=positions,
+                elements=shown,
+                connections=_members(kumu_map.get("connections"), "connection", connection_ids),
+            )
+        )
+    return views
+
+
+def _view_name(name: Any, key: str) -> str:
+    return name if isinstance(name, str) and name.strip() else key
+
+
+def _members(entries: Any, ref: str, known: set[str]) -> list[str]:
+    found: list[str] = []
+    seen: set[str] = set()
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and str(entry.get(ref)) in known and str(entry.get(ref)) not in seen:
+            seen.add(str(entry.get(ref)))
+            found.append(str(entry.get(ref)))
+    return found
 
 
 def write_kumu_backup(gmap: GMap) -> bytes:
@@ -250,14 +306,19 @@ def _element_field_values(element: GElement) -> dict[str, Any]:
 
 
 def _views_with_positions(maps: Any, gmap: GMap, conn_ids: list[str]) -> list[Any] | None:
-    """The project's map views, with the first view's positions updated from the elements.
+    """The project's maps: with ``GMap.views``, each view's positions and members put in the Kumu map
+    of the same ``_id`` (a view Kumu did not have is added); without, the first map's positions updated
+    from the elements.
 
-    Entries of elements or connections that no longer exist are dropped. When there is no view and some
-    element has a position (a map that did not come from Kumu), one view holding every element and
+    Entries of elements or connections that no longer exist are dropped. When there is no map and some
+    element has a position (a map that did not come from Kumu), one map holding every element and
     connection is created, so the positions survive."""
     by_id = {e.id: e for e in gmap.elements}
+    own_positions = {e.id: e.position for e in gmap.elements if e.position is not None}
+    if gmap.views:
+        return _views_from_gviews(maps if isinstance(maps, list) else [], gmap, conn_ids)
     if not isinstance(maps, list) or not maps or not isinstance(maps[0], dict):
-        if not any(e.position is not None for e in gmap.elements):
+        if not own_positions:
             return maps if isinstance(maps, list) else None
         view: dict[str, Any] = {
             "_id": "map-konbit",
@@ -267,11 +328,7 @@ def _views_with_positions(maps: Any, gmap: GMap, conn_ids: list[str]) -> list[An
         }
         return [view, *maps] if isinstance(maps, list) else [view]
 
-    known_connections = set(conn_ids) | {
-        str(c.get("_id"))
-        for c in gmap.extra.get(EXTRA_PROJECT, {}).get(EXTRA_ORPHANS, [])
-        if isinstance(c, dict)
-    }
+    known_connections = _known_connections(gmap, conn_ids)
     views: list[Any] = []
     for view_index, raw_view in enumerate(maps):
         if not isinstance(raw_view, dict):
@@ -289,33 +346,91 @@ def _views_with_positions(maps: Any, gmap: GMap, conn_ids: list[str]) -> list[An
                 if not isinstance(c, dict) or str(c.get("connection")) in known_connections
             ]
         if view_index == 0:
-            _put_positions(view, gmap)
+            _put_positions(view, own_positions, [e.id for e in gmap.elements if e.position is not None])
         views.append(view)
     return views
 
 
-def _put_positions(view: dict[str, Any], gmap: GMap) -> None:
+def _known_connections(gmap: GMap, conn_ids: list[str]) -> set[str]:
+    return set(conn_ids) | {
+        str(c.get("_id"))
+        for c in gmap.extra.get(EXTRA_PROJECT, {}).get(EXTRA_ORPHANS, [])
+        if isinstance(c, dict)
+    }
+
+
+def _views_from_gviews(maps: list[Any], gmap: GMap, conn_ids: list[str]) -> list[Any]:
+    element_ids = {e.id for e in gmap.elements}
+    known_connections = _known_connections(gmap, conn_ids)
+    gviews = {v.key: v for v in gmap.views}
+    written: set[str] = set()
+    result: list[Any] = []
+    for raw_view in maps:
+        gview = gviews.get(str(raw_view.get("_id"))) if isinstance(raw_view, dict) else None
+        if gview is None or gview.key in written:
+            result.append(raw_view)  # not a view Konbit holds: kept as it was
+            continue
+        written.add(gview.key)
+        result.append(_write_view(dict(raw_view), gview, element_ids, known_connections))
+    for gview in gmap.views:
+        if gview.key not in written:
+            written.add(gview.key)
+            result.append(_write_view({"_id": gview.key}, gview, element_ids, known_connections))
+    return result
+
+
+def _write_view(
+    view: dict[str, Any], gview: GView, element_ids: set[str], known_connections: set[str]
+) -> dict[str, Any]:
+    if _view_name(view.get("name"), gview.key) != gview.name:  # renamed in Konbit (or a new view)
+        view["name"] = gview.name
+    shown = [k for k in gview.elements if k in element_ids]
+    shown_set = set(shown)
+    if isinstance(view.get("elements"), list) or shown:
+        view["elements"] = [
+            e
+            for e in view.get("elements") or []
+            if not isinstance(e, dict) or str(e.get("element")) in shown_set
+        ]
+        _put_positions(view, gview.positions, shown)
+    links = [k for k in gview.connections if k in known_connections]
+    link_set = set(links)
+    if isinstance(view.get("connections"), list) or links:
+        entries = [
+            c
+            for c in view.get("connections") or []
+            if not isinstance(c, dict) or str(c.get("connection")) in link_set
+        ]
+        present = {str(c.get("connection")) for c in entries if isinstance(c, dict)}
+        entries += [{"_id": f"edge-{k}", "connection": k} for k in links if k not in present]
+        view["connections"] = entries
+    return view
+
+
+def _put_positions(view: dict[str, Any], positions: dict[str, tuple[float, float]], shown: list[str]) -> None:
+    """Positions into a Kumu map's element entries (an unchanged one is left as written); an element of
+    `shown` without an entry gets one."""
     entries: list[Any] = [dict(e) if isinstance(e, dict) else e for e in view.get("elements") or []]
     placed: set[str] = set()
-    by_id = {e.id: e for e in gmap.elements}
     for entry in entries:
         if not isinstance(entry, dict):
             continue
         element_id = str(entry.get("element"))
-        element = by_id.get(element_id)
-        if element is None or element_id in placed:
+        if element_id in placed:
             continue
         placed.add(element_id)
-        if element.position is None:
+        position = positions.get(element_id)
+        if position is None:
             continue
         raw = entry.get("position")
         old: dict[str, Any] = raw if isinstance(raw, dict) else {}
         x, y = old.get("x"), old.get("y")
-        if not (_is_number(x) and _is_number(y) and (float(x), float(y)) == element.position):
-            entry["position"] = {**old, "x": element.position[0], "y": element.position[1]}
-    for element in gmap.elements:
-        if element.position is not None and element.id not in placed:
-            entries.append(_view_element(element.id, element.position))
+        if not (_is_number(x) and _is_number(y) and (float(x), float(y)) == position):
+            entry["position"] = {**old, "x": position[0], "y": position[1]}
+    for element_id in shown:
+        if element_id not in placed:
+            placed.add(element_id)
+            entries.append(_view_element(element_id, positions.get(element_id)))
     if entries or "elements" in view:
         view["elements"] = entries
 

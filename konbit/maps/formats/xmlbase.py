@@ -28,6 +28,7 @@ from .base import (
     as_bytes,
     decode_text,
     join_tags,
+    kind_word,
     normalise_direction,
     normalise_sign,
     parse_float,
@@ -36,8 +37,15 @@ from .base import (
 )
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
-GEXF_NS = "http://www.gexf.net/1.2draft"
-GEXF_VIZ_NS = "http://www.gexf.net/1.2draft/viz"
+GEXF_NS = "http://gexf.net/1.3"
+GEXF_VIZ_NS = "http://gexf.net/1.3/viz"
+# A custom field whose values are not all of one XML type (lists, objects, text mixed with numbers,
+# explicit nulls) is written as a string holding each value's JSON, under a key or attribute id with
+# this marker ("n_json_0" in GraphML, "njson0" in GEXF), and decoded back when Konbit reads the file.
+JSON_MARK = "json"
+# A mutual or undirected connection in a directed GraphML graph is written as two arcs; the second one
+# carries this flag (see graphml.py).
+MIRROR = "konbit:mirror"
 
 NODE_FIELDS = ("label", "type", "kind", "function", "tags", "description", "perspectives", "x", "y")
 EDGE_FIELDS = (
@@ -50,6 +58,7 @@ EDGE_FIELDS = (
     "description",
     "tags",
     "label",
+    MIRROR,
 )
 
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -110,6 +119,14 @@ def convert(value: str, xml_type: str) -> Any:
     return value
 
 
+def apply_node_values(element: GElement, values: dict[str, Any], row: int, problems: list[Problem]) -> None:
+    """Put a node's read values on an element; without a kind value, the kind the type says."""
+    for name, value in values.items():
+        apply_value(element, name, value, row, problems)
+    if not any(name.casefold() == "kind" for name in values):
+        element.kind = kind_word(element.type) or "actor"
+
+
 def apply_value(
     target: GElement | GConnection,
     name: str,
@@ -130,6 +147,8 @@ def apply_value(
             target.tags = split_tags(text)
         elif key == "perspectives":
             target.perspectives = split_tags(text)
+        elif key == "kind" and kind_word(text) is not None:
+            target.kind = kind_word(text) or "actor"
         elif key in ("kind", "function"):
             vocabulary = KINDS if key == "kind" else FUNCTIONS
             if text.strip().casefold() in vocabulary:
@@ -187,31 +206,54 @@ def xml_text(value: Any) -> str:
 
 
 def value_type(values: list[Any]) -> str:
-    """The narrowest of boolean / long / double / string that holds every value."""
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, bool) for v in present):
+    """The narrowest of boolean / long / double / string that holds every value, or JSON_MARK when
+    none does without loss (lists, objects, nulls, text mixed with numbers or booleans)."""
+    if not values or any(v is None or isinstance(v, list | tuple | dict) for v in values):
+        return JSON_MARK
+    if all(isinstance(v, bool) for v in values):
         return "boolean"
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return "long"
-    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         return "double"
-    return "string"
+    if all(isinstance(v, str) for v in values):
+        return "string"
+    return JSON_MARK
 
 
 def custom_fields(items: list[dict[str, Any]], reserved: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(name, type) of the custom fields, first-seen order; names that clash with a field are left out."""
+    """(name, type) of the custom fields, first-seen order; names that clash with a field are left out.
+    The type is an XML type, or JSON_MARK for a field written as JSON text."""
     names: list[str] = []
     for attrs in items:
         for key in attrs:
             if key.casefold() not in reserved and key not in names:
                 names.append(key)
-    return [(name, value_type([attrs.get(name) for attrs in items])) for name in names]
+    return [(name, value_type([attrs[name] for attrs in items if name in attrs])) for name in names]
+
+
+def xml_type_of(field_type: str) -> str:
+    return "string" if field_type == JSON_MARK else field_type
 
 
 def typed_text(value: Any, xml_type: str) -> str:
+    if xml_type == JSON_MARK:
+        return _XML_ILLEGAL.sub("", json.dumps(value, ensure_ascii=False, default=str))
     if xml_type == "double" and isinstance(value, int):
         return repr(float(value))
     return xml_text(value)
+
+
+def json_value(text: str) -> Any:
+    """A value written as JSON text (a custom field of mixed types); the text itself if it is not JSON."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return text
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity: not storable
 
 
 def to_bytes(root: Any) -> bytes:

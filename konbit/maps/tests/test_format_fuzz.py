@@ -629,7 +629,7 @@ def test_infinite_numbers_in_graphml_gexf_and_workbooks_are_kept_as_text(world: 
     assert map is not None
     assert list(Element.objects.filter(map=map).order_by("key").values_list("x", "y")) == [
         (None, None),
-        (1.5, -2.0),
+        (1.5, 2.0),  # Gephi's y grows upward, Konbit's downward
     ]
 
     source = workbook({"Elements": [["Label", "Score", "X", "Y"], ["Seed Co", 12345, 54321, 1]]})

@@ -509,17 +509,18 @@ def test_gexf_edge_types_positions_and_typed_attributes():
         ("mutual", "", None),
         ("undirected", "", None),
     ]
-    assert gmap.elements[0].position == (1.5, -2.0)
+    assert gmap.elements[0].position == (1.5, 2.0)  # Gephi's y grows upward, Konbit's downward
     assert gmap.elements[0].attributes == {"Sector": "Agriculture", "Members": 120}
     assert gmap.elements[1].attributes == {"Members": "many"}
     assert problems == [Problem(2, "Members", "node: 'many' is not of type integer; kept as text")]
 
 
-def test_graphml_writes_mutual_as_undirected_edge_and_reads_it_back():
+def test_graphml_writes_mutual_as_two_arcs_and_reads_it_back_as_one_connection():
     text = dump(sample_map(), "graphml").decode()
-    assert 'edgedefault="directed"' in text
-    assert '<edge id="c2" source="org-2" target="factor-1" directed="false">' in text
-    assert read_graphml(text)[0].connections[1].direction == "mutual"
+    assert 'edgedefault="directed"' in text and "directed=" not in text.replace("edgedefault=", "")
+    assert '<edge id="c2" source="org-2" target="factor-1">' in text
+    assert '<edge id="c2~mirror" source="factor-1" target="org-2">' in text
+    assert [c.direction for c in read_graphml(text)[0].connections] == ["directed", "mutual", "undirected"]
 
 
 @pytest.mark.parametrize("name", ["xxe.graphml", "billion_laughs.graphml"])

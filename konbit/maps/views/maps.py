@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,7 +31,7 @@ from konbit.core.tasks import kind_of
 
 from .. import selectors, services
 from ..forms import MapForm, SnapshotForm
-from ..models import Element, ElementKind, Map, MarketFunction
+from ..models import Element, ElementKind, Map, MapView, MarketFunction
 from ..tasks import exact_betweenness
 from .common import analysis_for, analysis_or_job, analysis_scope, exact_params, perspective_ids_param
 
@@ -101,16 +101,22 @@ def map_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
     perspectives = selectors.perspective_list(access=access, map=map)
+    views = list(selectors.view_list(access=access, map=map).only("pk", "name"))
+    view = _view_param(request, access=access, map=map)
+    query = f"?view={view.pk}" if view is not None else ""
     return render(
         request,
         "maps/map_detail.html",
         {
             "map": map,
             "perspectives": perspectives,
+            "views": views,
+            "view": view,
             "kinds": ElementKind.choices,
             "functions": [c for c in MarketFunction.choices if c[0]],
-            "data_url": reverse("map_data", kwargs={"program": access.program.slug, "pk": map.pk}),
-            "positions_url": reverse("map_positions", kwargs={"program": access.program.slug, "pk": map.pk}),
+            "data_url": reverse("map_data", kwargs={"program": access.program.slug, "pk": map.pk}) + query,
+            "positions_url": reverse("map_positions", kwargs={"program": access.program.slug, "pk": map.pk})
+            + query,
             "metrics_url": reverse("map_metrics", kwargs={"program": access.program.slug, "pk": map.pk})
             if access.can(Action.MAP_ANALYSE)
             else "",
@@ -127,11 +133,13 @@ def map_data(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
     perspective_ids = perspective_ids_param(request)
+    view = _view_param(request, access=access, map=map)
     key = ":".join(
         str(part)
         for part in (
             "map-data",
             map.pk,
+            view.pk if view is not None else "",
             map.created_at.timestamp(),  # a map with a reused id (restore, tests) is another map
             map.content_version,
             map.layout_version,
@@ -143,7 +151,7 @@ def map_data(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     cache = caches["map_data"]
     packed = cache.get(key)
     if packed is None:
-        payload = _map_data(access=access, map=map, perspective_ids=perspective_ids)
+        payload = _map_data(access=access, map=map, perspective_ids=perspective_ids, view=view)
         packed = gzip.compress(json.dumps(payload, separators=(",", ":")).encode(), compresslevel=6)
         cache.set(key, packed)
     if "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -155,12 +163,38 @@ def map_data(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     return response
 
 
-def _map_data(*, access: Access, map: Map, perspective_ids: list[int] | None) -> dict[str, Any]:
+def _view_param(request: HttpRequest, *, access: Access, map: Map) -> MapView | None:
+    """The view named by ?view=<id> (404 when it is not one of this map's views the user may see)."""
+    raw = request.GET.get("view", "")
+    if not raw:
+        return None
+    if not is_id(raw):
+        raise Http404
+    return selectors.view_get(access=access, map=map, pk=int(raw))
+
+
+def _map_data(
+    *, access: Access, map: Map, perspective_ids: list[int] | None, view: MapView | None = None
+) -> dict[str, Any]:
+    """The map view's data; with a view, only its elements and connections, at its positions."""
     elements = list(
         selectors.element_list(access=access, map=map, perspective_ids=perspective_ids)
         .order_by("pk")
         .values_list("pk", "key", "label", "kind", "function", "type", "tags", "x", "y", "organization_id")
     )
+    shown_connection: Any = None
+    if view is not None:
+        shown, own, listed = selectors.view_shows(access=access, map=map, view=view)
+        positions = view.positions
+        elements = [
+            (*row[:7], *(positions.get(row[1]) or (None, None)), row[9])
+            for row in elements
+            if row[1] in shown
+        ]
+
+        def shown_connection(key: str) -> bool:
+            return key in own or key not in listed
+
     index = {row[0]: i for i, row in enumerate(elements)}
     perspective_rows = list(selectors.perspective_list(access=access, map=map).values_list("pk", "name"))
     p_index = {pk: i for i, (pk, _name) in enumerate(perspective_rows)}
@@ -173,12 +207,14 @@ def _map_data(*, access: Access, map: Map, perspective_ids: list[int] | None) ->
             element_perspectives.setdefault(element_id, []).append(p_index[perspective_id])
     edges = [
         [index[s], index[t], direction, sign, shipped(type_), p_index.get(p, -1) if p else -1, strength]
-        for s, t, direction, sign, type_, p, strength in selectors.connection_list(
+        for s, t, direction, sign, type_, p, strength, key in selectors.connection_list(
             access=access, map=map, perspective_ids=perspective_ids
         )
         .order_by("pk")
-        .values_list("source_id", "target_id", "direction", "sign", "type", "perspective_id", "strength")
-        if s in index and t in index
+        .values_list(
+            "source_id", "target_id", "direction", "sign", "type", "perspective_id", "strength", "key"
+        )
+        if s in index and t in index and (shown_connection is None or shown_connection(key))
     ]
     slug = access.program.slug
     return {
@@ -241,6 +277,7 @@ def map_positions(request: HttpRequest, program: str, pk: int) -> JsonResponse:
     """Save laid-out positions sent by the map view: {"positions": {key: [x, y], …}}."""
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
+    view = _view_param(request, access=access, map=map)
     try:
         payload = json.loads(request.body or b"{}")
         positions = {
@@ -248,7 +285,10 @@ def map_positions(request: HttpRequest, program: str, pk: int) -> JsonResponse:
             for k, v in payload.get("positions", {}).items()
             if isinstance(v, list | tuple) and len(v) == 2
         }
-        saved = services.positions_save(access=access, map=map, positions=positions)
+        if view is not None:
+            saved = services.view_positions_save(access=access, view=view, positions=positions)
+        else:
+            saved = services.positions_save(access=access, map=map, positions=positions)
     except (ValueError, TypeError, AttributeError):
         return JsonResponse({"error": _("Positions must be {key: [x, y]} with finite numbers.")}, status=400)
     return JsonResponse({"saved": saved})
