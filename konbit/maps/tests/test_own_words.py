@@ -105,7 +105,7 @@ def test_must_show_4_a_raw_edge_list_compares_through_columns_with_no_hand_conve
     # Prices→Income (+, "negtive") hold unknown signs, which disagree with nothing.
     disagreements = {(d["from"], d["to"]) for d in result["disagreements"]}
     assert disagreements == expected["disagreements"] == {("Harvest", "Income")}
-    for (a, b), score in expected["jaccard"].items():  # type: ignore[attr-defined]
+    for (a, b), score in expected["jaccard"].items():
         assert result["alignment"][a][b] == pytest.approx(score, abs=1e-9)
         assert result["alignment"][b][a] == pytest.approx(score, abs=1e-9)
 
@@ -203,8 +203,8 @@ def test_xlsx_sheets_in_their_own_words():
     for row in [["ID", "Name"], ["a", "Alpha"], ["b", "Beta"]]:
         nodes.append(row)
     edges = workbook.create_sheet("Edges")
-    for row in [["Source", "Target", "Polarity", "Weight"], ["a", "b", "-", 2], ["b", "a", "oops", 1]]:
-        edges.append(row)
+    for edge in [["Source", "Target", "Polarity", "Weight"], ["a", "b", "-", 2], ["b", "a", "oops", 1]]:
+        edges.append(edge)
     buffer = io.BytesIO()
     workbook.save(buffer)
     gmap, problems = load(buffer.getvalue(), filename="map.xlsx")
