@@ -51,7 +51,7 @@ from .base import (
     read_path,
 )
 from .columns import FIELDS as COLUMN_FIELDS
-from .columns import ColumnsNeeded
+from .columns import MAPPED_FIELDS, ColumnsNeeded, guess_columns
 from .gexf import read_gexf, write_gexf
 from .graphml import read_graphml, write_graphml
 from .kumu import is_backup, parse_json
@@ -72,6 +72,8 @@ from .xmlbase import local, parse_xml
 __all__ = [
     "COLUMN_FIELDS",
     "FORMATS",
+    "MAPPED_FIELDS",
+    "guess_columns",
     "TABLE_FORMATS",
     "ColumnsNeeded",
     "table_headers",
@@ -159,7 +161,7 @@ def load(
         filename = filename or os.fspath(source)
     columns = dict(columns or {})
     name = _canonical(format) if format else detect_format(data, filename, columns)
-    if columns and name not in TABLE_FORMATS and name not in _AUTO:
+    if any(columns.values()) and name not in TABLE_FORMATS and name not in _AUTO:
         raise FormatError("Columns can be named only for tables: CSV, XLSX or a zip of CSV files.")
     return _read(name, data, columns)
 
@@ -254,7 +256,7 @@ def _xml_root_name(data: bytes) -> str:
 def _read(name: str, data: bytes, columns: dict[str, str]) -> tuple[GMap, list[Problem]]:
     if name in _AUTO:
         name = _refine(name, data, columns)
-    if columns and name not in TABLE_FORMATS:
+    if any(columns.values()) and name not in TABLE_FORMATS:
         raise FormatError("Columns can be named only for tables: CSV, XLSX or a zip of CSV files.")
     if name == "kumu-json":
         document: Any = parse_json(data)

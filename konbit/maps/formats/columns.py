@@ -140,3 +140,31 @@ def split_chosen(
         if name in ELEMENT_ONLY or (name in ELEMENT_SYNONYMS and not with_connections):
             elements[name] = column
     return elements, connections
+
+
+# The fields a person maps on the import page, in the order shown.
+MAPPED_FIELDS = (
+    "from",
+    "to",
+    "sign",
+    "perspective",
+    "type",
+    "direction",
+    "strength",
+    "description",
+    "label",
+    "id",
+)
+
+
+def guess_columns(header: list[str]) -> dict[str, str]:
+    """What the reader would take for each field of MAPPED_FIELDS, as field → column name: the
+    prefilled choices of the import page's column mapping."""
+    connections = connection_match(header)
+    table = connections if connections.has("from", "to") else element_match(header)
+    guesses = {name: header[index] for name, index in table.fields.items() if name in MAPPED_FIELDS}
+    if table is connections:
+        elements = element_match(header)
+        if "label" in elements.fields and elements.fields["label"] not in connections.fields.values():
+            guesses["label"] = header[elements.fields["label"]]
+    return guesses
