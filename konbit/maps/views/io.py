@@ -171,9 +171,8 @@ def map_import(request: HttpRequest, program: str) -> HttpResponse:
                 token = secrets.token_hex(16)
                 uploads.store_write(_stored(access, user.pk, token), data)
                 # A file's own name may be longer than a map's: the prefilled field must pass.
-                name = (form.cleaned_data["name"] or (gmap.name if gmap else "") or Path(upload.name).stem)[
-                    :200
-                ]
+                read_name = gmap.name if gmap is not None else ""
+                name = (form.cleaned_data["name"] or read_name or Path(upload.name).stem)[:200]
                 request.session[f"map-import-{token}"] = {"filename": upload.name, "name": name}
                 return _preview(
                     request, access, token=token, data=data, filename=upload.name, name=name, columns={}
