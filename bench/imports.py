@@ -80,7 +80,7 @@ def one(kind: str, database: Path, count: int) -> dict[str, float]:
         services.map_import(access=access, by=membership.user, gmap=gmap, name="Imported")
         rows = len(gmap.elements) + len(gmap.connections)
     else:
-        from konbit.partners.io import readers
+        from konbit.core.tabular import readers
         from konbit.partners.io.services import data_import_commit
         from konbit.partners.models import Partnership
 

@@ -29,9 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     _setup("sqlite:///:memory:")
 
     from konbit.core import uploads
+    from konbit.core.tabular import readers
     from konbit.indicators import spreadsheets
     from konbit.maps.formats import FormatError, load
-    from konbit.partners.io import readers
     from tests import hostile
 
     def partner(name: str, data: bytes) -> None:

@@ -28,6 +28,7 @@ from konbit.core import services as core_services
 from konbit.core.access import Access
 from konbit.core.models import AuditEvent, Invitation, Membership
 from konbit.core.roles import Role
+from konbit.core.tabular.readers import Table
 from konbit.core.transactions import is_service
 from konbit.indicators import services as indicator_services
 from konbit.indicators import spreadsheets
@@ -38,7 +39,6 @@ from konbit.maps.models import PerspectiveKind
 from konbit.partners import services as partner_services
 from konbit.partners.io import importers
 from konbit.partners.io import services as io_services
-from konbit.partners.io.readers import Table
 from konbit.partners.models import DriverNote, InteractionKind, Partnership
 from konbit.results import services as result_services
 from tests.factories import OrganizationFactory, ProgramFactory, UserFactory

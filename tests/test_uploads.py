@@ -19,12 +19,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import World, client_for
 from konbit.core import uploads
+from konbit.core.tabular import readers
 from konbit.indicators import services as indicator_services
 from konbit.indicators.forms import evidence_max_bytes
 from konbit.indicators.models import Indicator, Measurement
 from konbit.maps.formats.base import MAX_FILE_BYTES as MAP_MAX_BYTES
 from konbit.maps.models import Element, Map
-from konbit.partners.io import readers
 from konbit.partners.io.importers import INTERACTIONS, ORGANIZATIONS, PARTNERSHIPS
 from konbit.partners.models import Interaction, Organization, Partnership
 from tests import hostile

@@ -1,7 +1,8 @@
-"""Indicators and measurements in and out of spreadsheets, on the partner pillar's machinery
-(konbit/partners/io): its readers (size limits, zip-bomb guard, encodings), its server-side store of
-the parsed upload between preview and commit, its row checks (errors as row / column / message) and
-its writers (formula cells neutralised).
+"""Indicators and measurements in and out of spreadsheets, on the shared import component
+(konbit/core/tabular): its readers (size limits, zip-bomb guard, encodings), header names in the
+user's own words, its server-side store of the parsed upload between preview and commit, its row
+checks (errors as row / column / message); and the partner pillar's writers (formula cells
+neutralised).
 
 Identity on re-import: an indicator is the same when its code (or, without a code, its name) is the
 same, case ignored; a measurement is the same when its indicator, period end and category (or total)
@@ -12,8 +13,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any, cast
 
 import openpyxl
@@ -26,10 +27,8 @@ from django_stubs_ext import StrOrPromise
 
 from konbit.core.access import Access
 from konbit.core.models import Program
-from konbit.core.transactions import service
-from konbit.partners.io import readers
-from konbit.partners.io.exporters import Cell, Sheet
-from konbit.partners.io.importers import (
+from konbit.core.tabular import readers
+from konbit.core.tabular.rows import (
     DATE_HELP,
     ERROR,
     EXISTING,
@@ -38,13 +37,18 @@ from konbit.partners.io.importers import (
     NEW,
     REPEATED,
     Column,
+    ImportFailed,
     Plan,
     PlanRow,
     RowError,
-    _map_headers,
-    _RowReader,
+    Rows,
+    Validator,
     choice_lookup,
 )
+from konbit.core.tabular.rows import RowReader as _Reader
+from konbit.core.tabular.rows import validate as rows_validate
+from konbit.core.transactions import service
+from konbit.partners.io.exporters import Cell, Sheet
 from konbit.results.models import Intervention
 
 from . import selectors, services
@@ -119,32 +123,32 @@ COLUMNS: dict[str, list[Column]] = {
     ],
 }
 
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-
-
-def parse_number(text: str) -> Decimal | None:
-    """'1 234,5', '1,234.5' and '1234.5' are all 1234.5; None when it is not a number."""
-    value = _SPACES.sub("", text)
-    if "," in value and "." not in value and value.count(",") == 1 and len(value.split(",")[1]) != 3:
-        value = value.replace(",", ".")  # a decimal comma
-    else:
-        value = value.replace(",", "")
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() and abs(number) < Decimal("1e12") else None
-
-
-class _Reader(_RowReader):
-    def decimal(self, column: str, *, required: bool = False) -> Decimal | None:
-        text = self.text(column, required=required)
-        if not text:
-            return None
-        number = parse_number(text)
-        if number is None:
-            self.error(column, _("“%(value)s” is not a number") % {"value": text})
-        return number
+# Other names people give these columns (matched ignoring case, accents, spaces and underscores).
+_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    INDICATORS: {
+        "name": ("indicator", "indicator name", "title"),
+        "code": ("indicator code", "reference", "ref"),
+        "type": ("indicator type", "level"),
+        "unit": ("units", "unit of measure"),
+        "definition": ("description",),
+        "baseline": ("baseline value",),
+        "data source": ("source", "source of data"),
+        "collection method": ("method", "data collection method"),
+        "disaggregations": ("disaggregation", "disaggregated by"),
+    },
+    MEASUREMENTS: {
+        "indicator": ("indicator code", "indicator name", "code"),
+        "period start": ("start", "start date"),
+        "period end": ("end", "end date"),
+        "value": ("amount", "result", "actual", "actual value"),
+        "evidence link": ("evidence", "link", "source link"),
+        "note": ("notes", "comment", "comments"),
+    },
+}
+COLUMNS = {
+    kind: [replace(c, aliases=(*c.aliases, *_ALIASES[kind].get(c.name, ()))) for c in columns]
+    for kind, columns in COLUMNS.items()
+}
 
 
 def _key(text: str) -> str:
@@ -178,8 +182,6 @@ def read_table(*, kind: str, name: str, data: bytes) -> readers.Table:
 
 
 # --- checking --------------------------------------------------------------------------------------
-
-Rows = list[tuple[int, dict[str, str]]]
 
 
 def _indicator_lookup(access: Access) -> dict[str, list[Indicator]]:
@@ -349,7 +351,7 @@ def _validate_measurements(
             "note": reader.text("note"),
         }
         row = PlanRow(number, [cells.get(c.name, "") for c in spec], data=data)
-        row.organizations = [indicator] if indicator else []  # type: ignore[list-item]
+        row.organizations = [indicator] if indicator else []
         if reader.failed or indicator is None:
             row.status = ERROR
         else:
@@ -371,23 +373,16 @@ def _validate_measurements(
     return plan_rows
 
 
-VALIDATORS: dict[str, Callable[[Access, Rows, list[RowError], list[Column]], list[PlanRow]]] = {
+VALIDATORS: dict[str, Validator] = {
     INDICATORS: _validate_indicators,
     MEASUREMENTS: _validate_measurements,
 }
 
 
 def validate(*, access: Access, kind: str, table: readers.Table) -> Plan:
-    spec = COLUMNS[kind]
-    errors: list[RowError] = []
-    mapping, ignored = _map_headers(spec, table.headers, errors)
-    if errors:
-        return Plan(kind=kind, rows=[], errors=errors, ignored_columns=ignored)
-    rows = [(number, {name: cells[index] for index, name in mapping.items()}) for number, cells in table.rows]
-    if not rows:
-        errors.append(RowError(2, "", _("there are no rows under the column names")))
-    plan_rows = VALIDATORS[kind](access, rows, errors, spec)
-    return Plan(kind=kind, rows=plan_rows, errors=errors, ignored_columns=ignored)
+    return rows_validate(
+        access=access, kind=kind, table=table, spec=COLUMNS[kind], validator=VALIDATORS[kind]
+    )
 
 
 def counts(plan: Plan) -> dict[str, int]:
@@ -396,13 +391,6 @@ def counts(plan: Plan) -> dict[str, int]:
         "update": sum(r.status == UPDATE for r in plan.rows),
         "present": sum(r.status in {EXISTING, REPEATED} for r in plan.rows),
     }
-
-
-class ImportFailed(Exception):
-    def __init__(self, row: int, message: str) -> None:
-        super().__init__(f"row {row}: {message}")
-        self.row = row
-        self.message = message
 
 
 @service

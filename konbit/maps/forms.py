@@ -104,7 +104,8 @@ class MapImportForm(forms.Form):
     file = forms.FileField(
         label=_("Map file"),
         help_text=_(
-            "Kumu JSON (blueprint or project backup), Kumu-style XLSX, GraphML, GEXF, or a perspectives CSV."
+            "Kumu JSON (blueprint or project backup), XLSX, a CSV of connections, of elements or of "
+            "perspectives, a zip of two CSV files, GraphML or GEXF."
         ),
     )
     name = forms.CharField(label=_("Name of the new map"), max_length=200, required=False)

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import World, client_for
 from konbit.core.models import AuditAction, AuditEvent
+from konbit.core.tabular.rows import parse_number
 from konbit.indicators import services
 from konbit.indicators.models import Indicator, Measurement
-from konbit.indicators.spreadsheets import parse_number
 from konbit.indicators.tests.test_pages import access_of, make_indicator
 
 URL = "/p/alpha/change/indicators/data/"

@@ -22,8 +22,12 @@ only GEXF (Gephi's y grows upward) is negated on reading and writing.
 - ``perspectives-csv`` (perspectives): one row per connection as one perspective sees it.
 
 For reading, ``json`` and ``csv`` choose by content: a JSON whose items carry ``_id``/``attributes`` is a
-backup, otherwise a blueprint; a CSV with a ``perspective`` column is a perspectives CSV, otherwise a
-Kumu connections (or elements) table.
+backup, otherwise a blueprint; a CSV with from, to and perspective columns is a perspectives CSV,
+otherwise a Kumu connections (or elements) table. Table headers are recognised in the user's own words
+(source/target, cause/effect, id/name, polarity, participant…: columns.py), or mapped by the person
+importing: ``load(path, columns={"from": "cause", "to": "effect", "sign": "polarity"})``. A table whose
+headers say nothing usable raises `ColumnsNeeded` (a FormatError), which the import page answers with a
+column-mapping step.
 
 A file that cannot be read as a whole raises `FormatError` (too large, not UTF-8 or holding NUL bytes, not
 the format, a zip bomb, XML with a DTD, JSON with NaN, Infinity or text no database can store); everything
@@ -34,6 +38,7 @@ in a workbook) are kept as text, never as infinite floats.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +55,8 @@ from .base import (
     read_csv_rows,
     read_path,
 )
+from .columns import FIELDS as COLUMN_FIELDS
+from .columns import MAPPED_FIELDS, ColumnsNeeded, guess_columns
 from .gexf import read_gexf, write_gexf
 from .graphml import read_graphml, write_graphml
 from .kumu import is_backup, parse_json
@@ -68,7 +75,13 @@ from .spreadsheet import (
 from .xmlbase import local, parse_xml
 
 __all__ = [
+    "COLUMN_FIELDS",
     "FORMATS",
+    "MAPPED_FIELDS",
+    "guess_columns",
+    "TABLE_FORMATS",
+    "ColumnsNeeded",
+    "table_headers",
     "MAX_FILE_BYTES",
     "FormatError",
     "Problem",
@@ -107,6 +120,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "perspectives-csv": (".csv", "text/csv"),
 }
 
+# Formats that are tables, whose columns a person may map (load(columns=…)).
+TABLE_FORMATS = ("xlsx", "kumu-csv", "perspectives-csv")
+
 _ALIASES = {
     "blueprint": "kumu-json",
     "kumu": "kumu-json",
@@ -134,16 +150,25 @@ _EXTENSIONS = {
 
 
 def load(
-    source: str | os.PathLike[str] | bytes, format: str | None = None, filename: str = ""
+    source: str | os.PathLike[str] | bytes,
+    format: str | None = None,
+    filename: str = "",
+    columns: Mapping[str, str] | None = None,
 ) -> tuple[GMap, list[Problem]]:
-    """Read a map file (a path, or its bytes with an optional filename to guess the format from)."""
+    """Read a map file (a path, or its bytes with an optional filename to guess the format from).
+
+    `columns`: which column holds which field, in the person's words ({"from": "cause", "sign":
+    "polarity"}; field names in columns.FIELDS); for tables only (CSV, XLSX, a zip of CSV files)."""
     if isinstance(source, bytes):
         data = as_bytes(source)
     else:
         data = read_path(source)
         filename = filename or os.fspath(source)
-    name = _canonical(format) if format else detect_format(data, filename)
-    return _read(name, data)
+    columns = dict(columns or {})
+    name = _canonical(format) if format else detect_format(data, filename, columns)
+    if any(columns.values()) and name not in TABLE_FORMATS and name not in _AUTO:
+        raise FormatError("Columns can be named only for tables: CSV, XLSX or a zip of CSV files.")
+    return _read(name, data, columns)
 
 
 def dump(gmap: GMap, format: str) -> bytes:
@@ -166,14 +191,28 @@ def dump(gmap: GMap, format: str) -> bytes:
     return writers[name](gmap)
 
 
-def detect_format(data: bytes, filename: str = "") -> str:
+def detect_format(data: bytes, filename: str = "", columns: Mapping[str, str] | None = None) -> str:
     """The format name for some bytes: from the filename's extension, else from the content."""
     guess = _EXTENSIONS.get(Path(filename).suffix.casefold()) if filename else None
     if guess is None:
         guess = _sniff(data)
     if guess in _AUTO or guess == "zip-auto":
-        return _refine(guess, data)
+        return _refine(guess, data, columns)
     return guess
+
+
+def table_headers(data: bytes, filename: str = "") -> list[tuple[str, list[str]]] | None:
+    """The tables of a CSV or a zip of CSV files as (name, header row), for a person to map their
+    columns; None for every other format (an XLSX workbook's sheets are recognised by their names)."""
+    try:
+        name = detect_format(data, filename)
+    except FormatError:
+        return None
+    if name == "perspectives-csv" or (name == "kumu-csv" and data[:4] != b"PK\x03\x04"):
+        rows = read_csv_rows(data)
+        first = next((row for row in rows if not is_blank_row(row)), [])
+        return [(Path(filename).name or "CSV", [h.strip() for h in first])]
+    return None
 
 
 def _canonical(format: str) -> str:
@@ -197,13 +236,13 @@ def _sniff(data: bytes) -> str:
     return "csv"
 
 
-def _refine(guess: str, data: bytes) -> str:
+def _refine(guess: str, data: bytes, columns: Mapping[str, str] | None = None) -> str:
     if guess == "json":
         return "kumu-backup" if is_backup(parse_json(data)) else "kumu-json"
     if guess == "csv":
         rows = read_csv_rows(data)
         first = next((row for row in rows if not is_blank_row(row)), [])
-        return "perspectives-csv" if has_perspective_column([first]) else "kumu-csv"
+        return "perspectives-csv" if has_perspective_column([first], columns) else "kumu-csv"
     if guess == "xml":
         root_name = _xml_root_name(data)
         if root_name in ("graphml", "gexf"):
@@ -219,9 +258,11 @@ def _xml_root_name(data: bytes) -> str:
     return local(parse_xml(data).tag)
 
 
-def _read(name: str, data: bytes) -> tuple[GMap, list[Problem]]:
+def _read(name: str, data: bytes, columns: dict[str, str]) -> tuple[GMap, list[Problem]]:
     if name in _AUTO:
-        name = _refine(name, data)
+        name = _refine(name, data, columns)
+    if any(columns.values()) and name not in TABLE_FORMATS:
+        raise FormatError("Columns can be named only for tables: CSV, XLSX or a zip of CSV files.")
     if name == "kumu-json":
         document: Any = parse_json(data)
         if is_backup(document):
@@ -230,15 +271,15 @@ def _read(name: str, data: bytes) -> tuple[GMap, list[Problem]]:
     if name == "kumu-backup":
         return backup_to_gmap(parse_json(data))
     if name == "xlsx":
-        return read_kumu_xlsx(data)
+        return read_kumu_xlsx(data, columns)
     if name == "kumu-csv":
         if data[:4] == b"PK\x03\x04":
-            return read_kumu_csv_zip(data)
-        return read_kumu_csv(connections=data)
+            return read_kumu_csv_zip(data, columns)
+        return read_kumu_csv(connections=data, columns=columns)
     if name == "graphml":
         return read_graphml(data)
     if name == "gexf":
         return read_gexf(data)
     if name == "perspectives-csv":
-        return read_perspectives_csv(data)
+        return read_perspectives_csv(data, columns)
     raise FormatError(f"Unknown format {name!r}.")  # pragma: no cover - _canonical checks names

@@ -22,12 +22,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from konbit.core import uploads
-from konbit.maps.graph import DIRECTED, NO_SIGN, GConnection, GElement, GMap
+from konbit.core.tabular.headers import match_headers
+from konbit.maps.graph import DIRECTED, UNKNOWN, GConnection, GElement, GMap
 
 from .base import (
     FUNCTIONS,
@@ -41,7 +42,6 @@ from .base import (
     join_tags,
     label_key,
     normalise_direction,
-    normalise_sign,
     open_zip,
     parse_float,
     plain_value,
@@ -52,6 +52,16 @@ from .base import (
     split_tags,
     unique_id,
     write_csv,
+)
+from .columns import (
+    CONNECTION_SYNONYMS,
+    ELEMENT_SYNONYMS,
+    ColumnsNeeded,
+    is_connections_header,
+    is_elements_header,
+    polarity_sign,
+    split_chosen,
+    type_holds_signs,
 )
 
 ELEMENT_COLUMNS = {
@@ -99,31 +109,31 @@ class Table:
         return cls(name, header, body)
 
     def columns(
-        self, known: dict[str, str], problems: list[Problem]
+        self,
+        synonyms: dict[str, tuple[str, ...]],
+        problems: list[Problem],
+        chosen: Mapping[str, str] | None = None,
     ) -> tuple[dict[str, int], dict[str, int]]:
-        """(field → column index, custom field name → column index)."""
-        fields: dict[str, int] = {}
-        custom: dict[str, int] = {}
-        for index, title in enumerate(self.header):
-            if not title:
-                continue
-            field = known.get(title.casefold())
-            if field is not None and field not in fields:
-                fields[field] = index
-            elif title in custom or field is not None:
-                problems.append(
-                    Problem(1, title, f"{self.name}: the column {title!r} appears twice; ignored")
-                )
-            else:
-                custom[title] = index
-        return fields, custom
+        """(field → column index, custom field name → column index). Header names in the user's own
+        words are recognised (columns.py); a column chosen by the person importing wins. A repeated
+        column name is kept under a numbered name ("notes (2)"), with a problem listed."""
+        match = match_headers(self.header, synonyms, chosen)
+        if match.missing:
+            raise FormatError(
+                f"The {self.name} table has no column "
+                + ", ".join(f"{column!r} (for {name})" for name, column in match.missing)
+                + f"; its columns are: {', '.join(repr(h) for h in self.header if h) or 'none'}."
+            )
+        for index, title, renamed in match.repeated:
+            kept = f"kept as {renamed!r}" if index not in match.fields.values() else "read as a field"
+            problems.append(Problem(1, title, f"{self.name}: the column {title!r} appears twice; {kept}"))
+        return match.fields, {title: index for index, title in match.others}
 
-    def is_connections(self) -> bool:
-        titles = {h.casefold() for h in self.header}
-        return "from" in titles and "to" in titles
+    def is_connections(self, chosen: Mapping[str, str] | None = None) -> bool:
+        return is_connections_header(self.header, chosen)
 
-    def is_elements(self) -> bool:
-        return "label" in {h.casefold() for h in self.header}
+    def is_elements(self, chosen: Mapping[str, str] | None = None) -> bool:
+        return is_elements_header(self.header, chosen)
 
 
 def _cell(row: list[Any], index: int | None) -> Any:
@@ -136,9 +146,14 @@ def _cell(row: list[Any], index: int | None) -> Any:
 
 
 def tables_to_gmap(
-    elements: Table | None, connections: Table | None, name: str = ""
+    elements: Table | None,
+    connections: Table | None,
+    name: str = "",
+    columns: Mapping[str, str] | None = None,
 ) -> tuple[GMap, list[Problem]]:
+    """`columns`: the person's own column mapping (field → column name), split between the tables."""
     problems: list[Problem] = []
+    chosen_elements, chosen_connections = split_chosen(columns, with_connections=connections is not None)
     gmap = GMap(name=name)
     by_id: dict[str, GElement] = {}
     explicit_ids: set[str] = set()
@@ -147,9 +162,12 @@ def tables_to_gmap(
     taken: set[str] = set()
 
     if elements is not None:
-        fields, custom = elements.columns(ELEMENT_COLUMNS, problems)
-        if "label" not in fields:
-            raise FormatError(f'The {elements.name} table needs a "Label" column.')
+        fields, custom = elements.columns(ELEMENT_SYNONYMS, problems, chosen_elements)
+        if "label" not in fields and "id" not in fields:
+            raise ColumnsNeeded(
+                f"The {elements.name} table needs a Label (or Name) column; "
+                f"its columns are: {', '.join(repr(h) for h in elements.header if h) or 'none'}."
+            )
         id_col = fields.get("id")
         for _, row in elements.rows:
             raw_id = cell_text(_cell(row, id_col))
@@ -158,12 +176,11 @@ def tables_to_gmap(
         taken |= explicit_ids
         first_row: dict[str, int] = {}
         for number, row in elements.rows:
-            label = cell_text(_cell(row, fields["label"]))
+            label = cell_text(_cell(row, fields.get("label")))
             raw_id = cell_text(_cell(row, id_col))
             if not label and not raw_id:
-                problems.append(
-                    Problem(number, elements.header[fields["label"]], "element skipped: no label")
-                )
+                title = elements.header[fields.get("label", id_col or 0)]
+                problems.append(Problem(number, title, "element skipped: no label"))
                 continue
             if raw_id and raw_id in by_id:
                 problems.append(
@@ -215,7 +232,7 @@ def tables_to_gmap(
                 problems.append(
                     Problem(
                         number,
-                        elements.header[fields["label"]],
+                        elements.header[fields.get("label", id_col or 0)],
                         f"the label {label!r} is also on row {first_row[label]}; both are kept and "
                         f"connections naming {label!r} go to row {first_row[label]} (add an ID column to "
                         "tell them apart)",
@@ -230,9 +247,19 @@ def tables_to_gmap(
     if connections is None:
         return gmap, problems
 
-    fields, custom = connections.columns(CONNECTION_COLUMNS, problems)
+    fields, custom = connections.columns(CONNECTION_SYNONYMS, problems, chosen_connections)
     if "from" not in fields or "to" not in fields:
-        raise FormatError(f'The {connections.name} table needs "From" and "To" columns.')
+        raise ColumnsNeeded(
+            f"The {connections.name} table needs From and To columns (or Source and Target, Cause and "
+            f"Effect); its columns are: {', '.join(repr(h) for h in connections.header if h) or 'none'}."
+        )
+    # A type column holding only signs ("+", "-", "++", "+-", "positive"…) and no sign column: Kumu's
+    # causal-loop maps carry polarity that way. Read it as the sign, and keep it as the type.
+    sign_from_type = "sign" not in fields and "type" in fields
+    if sign_from_type:
+        sign_from_type = type_holds_signs(_cell(row, fields["type"]) for _, row in connections.rows)
+        if sign_from_type:
+            fields["sign"] = fields["type"]
 
     def resolve(reference: str, number: int, column: str) -> GElement:
         element = by_id.get(reference) if reference in explicit_ids else None
@@ -283,14 +310,17 @@ def tables_to_gmap(
             )
             direction = DIRECTED
         raw_sign = _cell(row, fields.get("sign"))
-        sign = normalise_sign(raw_sign)
+        sign = polarity_sign(raw_sign)
         if sign is None:
             title = connections.header[fields["sign"]]
-            attrs[title] = plain_value(raw_sign)
+            if fields["sign"] != fields.get("type"):
+                attrs[title] = plain_value(raw_sign)  # what was typed, for the person to correct
             problems.append(
-                Problem(number, title, f"unknown sign {raw_sign!r} (use + or -); kept as a field")
+                Problem(
+                    number, title, f"unknown sign {raw_sign!r} (use +, - or ?); kept with the unknown sign ?"
+                )
             )
-            sign = NO_SIGN
+            sign = UNKNOWN
         raw_strength = _cell(row, fields.get("strength"))
         strength = parse_float(raw_strength)
         if raw_strength is not None and strength is None:
@@ -392,7 +422,7 @@ def gmap_to_tables(gmap: GMap) -> tuple[list[list[Any]], list[list[Any]]]:
 # --- XLSX ------------------------------------------------------------------------------------------
 
 
-def read_kumu_xlsx(data: bytes) -> tuple[GMap, list[Problem]]:
+def read_kumu_xlsx(data: bytes, columns: Mapping[str, str] | None = None) -> tuple[GMap, list[Problem]]:
     import openpyxl  # openpyxl parses the workbook's XML with defusedxml when it is installed
 
     data = as_bytes(data)
@@ -418,7 +448,7 @@ def read_kumu_xlsx(data: bytes) -> tuple[GMap, list[Problem]]:
                 "The workbook's XML declares a DTD or entities, which Konbit refuses for safety."
             ) from None
         raise FormatError(f"The file is not a readable Excel workbook (.xlsx): {exc}") from None
-    return tables_to_gmap(*_pick_tables(tables), name=name)
+    return tables_to_gmap(*_pick_tables(tables, columns), name=name, columns=columns)
 
 
 def _within(budget: uploads.Budget, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
@@ -440,18 +470,20 @@ def _caused_by_unsafe_xml(exc: BaseException | None) -> bool:
     return False
 
 
-def _pick_tables(tables: list[Table]) -> tuple[Table | None, Table | None]:
+def _pick_tables(
+    tables: list[Table], columns: Mapping[str, str] | None = None
+) -> tuple[Table | None, Table | None]:
     by_name = {t.name.strip().casefold(): t for t in tables}
-    elements = by_name.get("elements")
-    connections = by_name.get("connections")
-    if elements is None:
-        elements = next((t for t in tables if t is not connections and t.is_elements()), None)
+    elements = by_name.get("elements") or by_name.get("nodes")
+    connections = by_name.get("connections") or by_name.get("edges") or by_name.get("links")
     if connections is None:
-        connections = next((t for t in tables if t is not elements and t.is_connections()), None)
+        connections = next((t for t in tables if t is not elements and t.is_connections(columns)), None)
+    if elements is None:
+        elements = next((t for t in tables if t is not connections and t.is_elements(columns)), None)
     if elements is None and connections is None:
-        raise FormatError(
-            'No "Elements" or "Connections" sheet found (an Elements sheet needs a "Label" column, '
-            'a Connections sheet "From" and "To" columns).'
+        raise ColumnsNeeded(
+            'No "Elements" or "Connections" sheet found (an Elements sheet needs a Label or Name column, '
+            "a Connections sheet From and To columns, or Source and Target, or Cause and Effect)."
         )
     return elements, connections
 
@@ -497,19 +529,27 @@ def _fill(sheet: Any, rows: list[list[Any]]) -> None:
 
 
 def read_kumu_csv(
-    connections: bytes | str | None = None, elements: bytes | str | None = None
+    connections: bytes | str | None = None,
+    elements: bytes | str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> tuple[GMap, list[Problem]]:
-    """The two Kumu tables as CSV; either may be missing (a connections CSV alone implies its elements)."""
+    """The two Kumu tables as CSV; either may be missing (a connections CSV alone implies its elements).
+    A lone CSV without From/To columns (or their synonyms) but with a Label or an ID is an elements
+    table. `columns`: the person's own mapping, field → column name."""
     if connections is None and elements is None:
         raise FormatError("No CSV file given.")
     etable = Table.from_rows("Elements", read_csv_rows(elements)) if elements is not None else None
     ctable = Table.from_rows("Connections", read_csv_rows(connections)) if connections is not None else None
-    if ctable is not None and not ctable.is_connections():
-        if ctable.is_elements() and etable is None:
+    if ctable is not None and not ctable.is_connections(columns):
+        if etable is None and ctable.is_elements(columns):
             etable, ctable = Table("Elements", ctable.header, ctable.rows), None
-        else:
-            raise FormatError('The connections CSV needs "From" and "To" columns in its first row.')
-    return tables_to_gmap(etable, ctable)
+        elif etable is None and not columns:
+            raise ColumnsNeeded(
+                "The CSV file needs From and To columns (or Source and Target, Cause and Effect) for "
+                "connections, or a Label (or Name) column for elements; its columns are: "
+                f"{', '.join(repr(h) for h in ctable.header if h) or 'none'}."
+            )
+    return tables_to_gmap(etable, ctable, columns=columns)
 
 
 def read_kumu_csv_files(*paths: str) -> tuple[GMap, list[Problem]]:
@@ -517,24 +557,27 @@ def read_kumu_csv_files(*paths: str) -> tuple[GMap, list[Problem]]:
     return read_kumu_csv_tables([(str(p), read_path(p)) for p in paths])
 
 
-def read_kumu_csv_tables(files: list[tuple[str, bytes]]) -> tuple[GMap, list[Problem]]:
+def read_kumu_csv_tables(
+    files: list[tuple[str, bytes]], columns: Mapping[str, str] | None = None
+) -> tuple[GMap, list[Problem]]:
     elements: bytes | None = None
     connections: bytes | None = None
     for filename, content in files:
         table = Table.from_rows(filename, read_csv_rows(content))
-        if table.is_connections() and connections is None:
+        if table.is_connections(columns) and connections is None:
             connections = content
-        elif table.is_elements() and elements is None:
+        elif table.is_elements(columns) and elements is None:
             elements = content
         else:
-            raise FormatError(
-                f"{filename}: neither an elements table (a Label column) nor a connections table "
-                "(From and To columns), or a second table of the same kind."
+            raise ColumnsNeeded(
+                f"{filename}: neither an elements table (a Label or Name column) nor a connections table "
+                "(From and To, Source and Target, or Cause and Effect columns), or a second table of the "
+                "same kind."
             )
-    return read_kumu_csv(connections=connections, elements=elements)
+    return read_kumu_csv(connections=connections, elements=elements, columns=columns)
 
 
-def read_kumu_csv_zip(data: bytes) -> tuple[GMap, list[Problem]]:
+def read_kumu_csv_zip(data: bytes, columns: Mapping[str, str] | None = None) -> tuple[GMap, list[Problem]]:
     data = as_bytes(data)
     with open_zip(data) as archive:
         files = [
@@ -546,7 +589,7 @@ def read_kumu_csv_zip(data: bytes) -> tuple[GMap, list[Problem]]:
         raise FormatError("The zip holds no CSV file.")
     if len(files) > 2:
         raise FormatError("The zip should hold two CSV files: elements and connections.")
-    return read_kumu_csv_tables(files)
+    return read_kumu_csv_tables(files, columns)
 
 
 def write_kumu_csv(gmap: GMap) -> tuple[bytes, bytes]:

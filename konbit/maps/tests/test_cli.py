@@ -79,9 +79,9 @@ def test_compare_messy_perspectives_csv_gives_json_and_row_messages():
     assert {"perspectives", "alignment"} <= result.keys()
     names = [p if isinstance(p, str) else p.get("name") for p in result["perspectives"]]
     assert sorted(names) == ["Buyers", "Farmers"]
-    assert "row 3, column sign: unknown sign 'plsu'" in err
-    assert "row 6, column from: from is blank; row skipped" in err
-    assert "row 7, column perspective:" in err
+    assert "row 3, column Sign: unknown sign 'plsu'" in err
+    assert "row 6, column From: From is blank; row skipped" in err
+    assert "row 7, column PERSPECTIVE:" in err
     assert "Traceback" not in err
 
 
@@ -139,7 +139,7 @@ def test_console_script_compare_json_on_messy_csv():
     result = konbit("compare", str(FIXTURES / "messy_perspectives.csv"), "--json")
     assert result.returncode == 0, result.stderr
     json.loads(result.stdout)
-    assert "row 3, column sign:" in result.stderr
+    assert "row 3, column Sign:" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -96,6 +96,13 @@ def import_through_the_pages(client: Any, filename: str, data: bytes) -> Map | N
         assert html.escape(errors[0]) in page
         outcome("refused as a whole")
         return None
+    if response.context.get("columns_needed"):
+        # A table whose header names say too little: the person is asked which column holds what.
+        assert response.context.get("gmap") is None
+        assert html.escape(response.context["columns_needed"]) in page
+        assert '<select name="column-from"' in page
+        outcome("asked for its columns")
+        return None
     token, gmap, problems = response.context["token"], response.context["gmap"], response.context["problems"]
     assert f"The file has {len(gmap.elements)} elements and {len(gmap.connections)} connections." in page
     for problem in problems[:200]:

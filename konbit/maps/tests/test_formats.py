@@ -321,19 +321,23 @@ def test_blueprint_without_elements_list_is_unreadable():
 def test_messy_perspectives_csv_gives_row_level_problems():
     gmap, problems = load(FIXTURES / "messy_perspectives.csv")
 
+    # problems name the columns as the file does
     assert [(p.row, p.column) for p in problems] == [
-        (3, "sign"),
-        (5, "strength"),
-        (6, "from"),
-        (7, "perspective"),
+        (3, "Sign"),
+        (5, "Strength"),
+        (6, "From"),
+        (7, "PERSPECTIVE"),
     ]
-    assert "'plsu'" in problems[0].message and "skipped" in problems[0].message
-    assert str(problems[0]).startswith("row 3, column sign: ")
+    assert "'plsu'" in problems[0].message and "unknown sign ?" in problems[0].message
+    assert str(problems[0]).startswith("row 3, column Sign: ")
     # labels matched ignoring case and spaces; the first spelling is kept
     assert [e.label for e in gmap.elements] == ["Coop Lavi", "Banque Agricole", "Road quality", "Exporter"]
+    # an unreadable sign keeps its row with the unknown sign; a blank perspective keeps it outside all
     assert [(c.source, c.target, c.sign, c.perspective, c.strength) for c in gmap.connections] == [
         ("Coop Lavi", "Banque Agricole", "+", "Farmers", 2.0),
+        ("Coop Lavi", "Banque Agricole", "?", "Farmers", None),
         ("Banque Agricole", "Road quality", "-", "Buyers", None),
+        ("Road quality", "Coop Lavi", "", "", None),
         ("Road quality", "Coop Lavi", "-", "Buyers", 1.5),
         ("Coop Lavi", "Exporter", "+", "Farmers", None),
     ]
@@ -354,13 +358,21 @@ def test_sign_spellings(spelling, sign):
     assert problems == [] and gmap.connections[0].sign == sign
 
 
-@pytest.mark.parametrize("spelling", ["plsu", "++", "2", "yes", "positiv"])
-def test_unknown_sign_skips_the_row(spelling):
+@pytest.mark.parametrize("spelling", ["plsu", "2", "yes", "positiv", "postive"])
+def test_unknown_sign_keeps_the_row_with_the_unknown_sign(spelling):
     gmap, problems = read_perspectives_csv(f"from,to,sign,perspective\nA,B,{spelling},P\nA,C,+,P\n")
     assert problems == [
-        Problem(2, "sign", f"unknown sign {spelling!r} (use +, - or leave blank); row skipped")
+        Problem(2, "sign", f"unknown sign {spelling!r} (use +, - or ?); kept with the unknown sign ?")
     ]
-    assert [(c.source, c.target) for c in gmap.connections] == [("A", "C")]
+    assert [(c.source, c.target, c.sign) for c in gmap.connections] == [("A", "B", "?"), ("A", "C", "+")]
+
+
+@pytest.mark.parametrize(
+    "spelling,sign", [("++", "+"), ("--", "+"), ("+-", "-"), ("-+", "-"), ("?", "?"), ("Unknown", "?")]
+)
+def test_polarity_pairs_are_signs(spelling, sign):
+    gmap, problems = read_perspectives_csv(f"from,to,sign,perspective\nA,B,{spelling},P\n")
+    assert problems == [] and gmap.connections[0].sign == sign
 
 
 def test_perspectives_csv_without_required_columns_is_unreadable():
@@ -412,7 +424,7 @@ def test_kumu_workbook_with_custom_fields_pipes_and_implied_elements():
     assert [(c.source, c.target, c.direction, c.sign, c.strength) for c in gmap.connections] == [
         ("Coop Lavi", "Banque", "mutual", "+", 2.0),
         ("Coop Lavi", "Trader", "mutual", "+", 2.0),
-        ("Banque", "Coop Lavi", "directed", "", None),
+        ("Banque", "Coop Lavi", "directed", "?", None),  # an unreadable sign: kept, unknown
     ]
     assert gmap.connections[0].attributes == {"Since": 2019}
     assert gmap.connections[2].attributes == {"Sign": "plsu", "Strength": "strong"}

@@ -125,4 +125,6 @@ def test_importing_a_file_from_the_page_previews_then_saves_all(world: World) ->
     client.post(f"/p/alpha/maps/import/{token}/", {"name": "Workshop views", "accept_problems": "1"})
     map = Map.objects.get(name="Workshop views")
     assert Element.objects.filter(map=map).count() == 3
-    assert Connection.objects.filter(map=map).count() == 2
+    # the row with an unreadable sign is kept, with the unknown sign
+    assert Connection.objects.filter(map=map).count() == 3
+    assert Connection.objects.filter(map=map, sign="?").count() == 1

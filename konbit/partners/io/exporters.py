@@ -18,11 +18,11 @@ from django.http import HttpResponse, QueryDict
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from konbit.core.access import Access
+from konbit.core.tabular.readers import FORMULA_PREFIXES
 
 from .. import selectors
 from ..models import Participation
 from .importers import FUNCTIONS, OWN_REF_PREFIX
-from .readers import FORMULA_PREFIXES
 
 Cell = str | int | float | datetime.date | None
 

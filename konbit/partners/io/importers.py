@@ -1,4 +1,5 @@
-"""What each import file holds and how its rows are checked.
+"""What each partner import file holds and how its rows are checked, on the shared import component
+(konbit/core/tabular: column spec, row reader, header names in the user's own words).
 
 `validate` turns a Table (plain text read from the file) into a Plan: every row with its status (new,
 already there, repeated in the file, or in error) and every error as (row, column, message). It only
@@ -10,17 +11,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import re
-from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable
+from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -29,6 +24,24 @@ from konbit.core.access import Access
 from konbit.core.ids import is_id
 from konbit.core.models import Membership
 from konbit.core.roles import Role
+from konbit.core.tabular.readers import Table
+from konbit.core.tabular.rows import (
+    DATE_HELP,
+    ERROR,
+    EXISTING,
+    NEW,
+    REPEATED,
+    Column,
+    Plan,
+    PlanRow,
+    RowError,
+    RowReader,
+    Rows,
+    Validator,
+    choice_key,
+    choice_lookup,
+)
+from konbit.core.tabular.rows import validate as rows_validate
 
 from ..models import (
     Interaction,
@@ -40,7 +53,6 @@ from ..models import (
     Segment,
 )
 from ..names import normalize_name, similar_names
-from .readers import Table
 
 ORGANIZATIONS = "organizations"
 PARTNERSHIPS = "partnerships"
@@ -52,12 +64,6 @@ KIND_LABELS: dict[str, StrOrPromise] = {
     INTERACTIONS: gettext_lazy("Interactions"),
 }
 
-# Row statuses in a plan.
-NEW = "new"
-EXISTING = "existing"
-REPEATED = "repeated"
-ERROR = "error"
-
 FUNCTIONS = {
     "performs_core": ("core", gettext_lazy("core exchange")),
     "performs_supporting": ("supporting", gettext_lazy("supporting function")),
@@ -68,24 +74,6 @@ FUNCTIONS = {
 # The ref under which an interaction logged in Konbit (not imported) is exported.
 OWN_REF_PREFIX = "konbit-"
 
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    help: StrOrPromise
-    required: bool = False
-    choices: type[models.TextChoices] | None = None
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def allowed(self) -> list[tuple[str, str]]:
-        """(value, label) pairs to show on the upload page."""
-        if self.choices is None:
-            return []
-        return [(value, str(label)) for value, label in self.choices.choices if value]
-
-
-DATE_HELP = gettext_lazy("A date: YYYY-MM-DD, DD/MM/YYYY or an Excel date.")
 
 COLUMNS: dict[str, list[Column]] = {
     ORGANIZATIONS: [
@@ -153,90 +141,43 @@ COLUMNS: dict[str, list[Column]] = {
     ],
 }
 
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class PlanRow:
-    number: int
-    cells: list[str]  # the row's text in the order of COLUMNS[kind], for the preview
-    status: str = NEW
-    note: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-    organizations: list[Organization] = field(default_factory=list)
-
-
-@dataclass
-class Plan:
-    kind: str
-    rows: list[PlanRow]
-    errors: list[RowError]
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def new_rows(self) -> list[PlanRow]:
-        return [r for r in self.rows if r.status == NEW]
-
-    @property
-    def new_count(self) -> int:
-        return sum(r.status == NEW for r in self.rows)
-
-    @property
-    def present_count(self) -> int:
-        """Rows that will be skipped: already in the programme, or repeating an earlier row."""
-        return sum(r.status in {EXISTING, REPEATED} for r in self.rows)
-
-    @property
-    def error_row_count(self) -> int:
-        return sum(r.status == ERROR for r in self.rows)
+# Other names people give these columns (matched ignoring case, accents, spaces and underscores).
+_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    ORGANIZATIONS: {
+        "name": ("organisation", "organization", "organisation name", "organization name"),
+        "acronym": ("abbreviation", "short name", "sigle"),
+        "type": ("organisation type", "organization type"),
+        "sector": ("sectors", "secteur"),
+        "town": ("city", "commune", "ville"),
+        "website": ("web site", "web", "url", "site"),
+        "tags": ("tag", "keywords"),
+        "notes": ("note", "comments", "comment"),
+    },
+    PARTNERSHIPS: {
+        "organisation": ("partner", "organisation name", "organization name", "name"),
+        "segment": ("stage",),
+        "since": ("start date", "partner since", "start"),
+        "facilitator": ("facilitator email", "responsible", "email"),
+        "notes": ("note", "comments", "comment"),
+    },
+    INTERACTIONS: {
+        "date": ("occurred on", "day"),
+        "kind": ("type", "interaction type"),
+        "organisations": ("partners", "participants", "organisation names"),
+        "title": ("subject",),
+        "duration": ("duration minutes", "minutes"),
+        "notes": ("note", "comments", "comment"),
+        "topics": ("topic",),
+        "ref": ("reference", "id"),
+    },
+}
+COLUMNS = {
+    kind: [replace(c, aliases=(*c.aliases, *_ALIASES[kind].get(c.name, ()))) for c in columns]
+    for kind, columns in COLUMNS.items()
+}
 
 
 # --- cells ----------------------------------------------------------------------------------------
-
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DMY_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_INTEGER = re.compile(r"[+-]?\d+")
-_URL_VALIDATOR = URLValidator(schemes=["http", "https"])
-
-
-# Dates outside these years are typing mistakes (0024 for 2024, 01/01/0001 from an empty Excel date),
-# and the engagement score's monthly series cannot reach back to year 1.
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-
-
-def parse_date(text: str) -> datetime.date | None:
-    """YYYY-MM-DD or DD/MM/YYYY (Excel dates arrive as YYYY-MM-DD from the reader)."""
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day = match.groups()
-    elif match := _DMY_DATE.fullmatch(text):
-        day, month, year = match.groups()
-    else:
-        return None
-    try:
-        return datetime.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
-def _key(text: str) -> str:
-    """'Lead firm', 'lead_firm' and 'LEAD-FIRM' are the same choice."""
-    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
-
-
-def choice_lookup(pairs: Iterable[tuple[str, StrOrPromise]]) -> dict[str, str]:
-    """Value or label (in every language of the site) → value."""
-    pairs = list(pairs)
-    lookup: dict[str, str] = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            lookup.update({_key(str(label)): value for value, label in pairs})
-    lookup.update({_key(value): value for value, _label in pairs})
-    return lookup
 
 
 def function_lookup() -> dict[str, str]:
@@ -246,93 +187,15 @@ def function_lookup() -> dict[str, str]:
     return lookup
 
 
-class _RowReader:
-    """Reads one row's cells and collects its errors (every one, not just the first)."""
-
-    def __init__(self, number: int, cells: dict[str, str], errors: list[RowError]) -> None:
-        self.number = number
-        self.cells = cells
-        self.errors = errors
-        self.failed = False
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.number, column, message))
-        self.failed = True
-
-    def text(self, column: str, *, required: bool = False, max_length: int | None = None) -> str:
-        value = self.cells.get(column, "")
-        if required and not value:
-            self.error(column, _("required"))
-        elif max_length is not None and len(value) > max_length:
-            self.error(column, _("too long: at most %(max)s characters") % {"max": max_length})
-        return value
-
-    def choice(
-        self, column: str, lookup: dict[str, str], *, default: str = "", required: bool = False
-    ) -> str:
-        value = self.text(column, required=required)
-        if not value:
-            return default
-        found = lookup.get(_key(value))
-        if found is None:
-            self.error(column, _("unknown %(column)s “%(value)s”") % {"column": column, "value": value})
-            return default
-        return found
-
-    def date(self, column: str, *, required: bool = False) -> datetime.date | None:
-        value = self.text(column, required=required)
-        if not value:
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            self.error(column, _("bad date “%(value)s” (use YYYY-MM-DD or DD/MM/YYYY)") % {"value": value})
-        elif not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-            self.error(
-                column,
-                _("%(value)s is not a date between %(first)s and %(last)s")
-                % {"value": value, "first": FIRST_YEAR, "last": LAST_YEAR},
-            )
-            return None
-        return parsed
-
-    def integer(self, column: str, *, minimum: int, maximum: int) -> int | None:
-        value = self.text(column)
-        if not value:
-            return None
-        if not _INTEGER.fullmatch(value):
-            self.error(column, _("“%(value)s” is not a whole number") % {"value": value})
-            return None
-        # Python refuses to convert thousands of digits; far fewer are already out of range.
-        number = int(value) if len(value) <= 30 else None
-        if number is None or not minimum <= number <= maximum:
-            self.error(
-                column,
-                _("%(value)s is not between %(min)s and %(max)s")
-                % {"value": value if number is None else number, "min": minimum, "max": maximum},
-            )
-            return None
-        return number
-
-    def website(self, column: str) -> str:
-        value = self.text(column)
-        if not value:
-            return ""
-        url = value if "://" in value else f"https://{value}"
-        try:
-            _URL_VALIDATOR(url)
-        except ValidationError:
-            self.error(column, _("“%(value)s” is not a web address") % {"value": value})
-            return ""
-        if len(url) > 200:
-            self.error(column, _("too long: at most %(max)s characters") % {"max": 200})
-        return url
+class _RowReader(RowReader):
+    """The row reader, with the partner pillar's own cells: market-system functions, organisations."""
 
     def functions(self, column: str, lookup: dict[str, str]) -> dict[str, bool]:
         flags = dict.fromkeys(FUNCTIONS, False)
         for part in self.text(column).split(","):
             if not part.strip():
                 continue
-            name = lookup.get(_key(part))
+            name = lookup.get(choice_key(part))
             if name is None:
                 self.error(
                     column,
@@ -381,8 +244,6 @@ def _organizations_by_key(access: Access) -> dict[str, list[Organization]]:
 
 
 # --- the three kinds ------------------------------------------------------------------------------
-
-Rows = list[tuple[int, dict[str, str]]]
 
 
 def _validate_organizations(
@@ -557,7 +418,6 @@ def _validate_interactions(
     return [row for row, _reader, _key_ in checked]
 
 
-Validator = Callable[[Access, Rows, list[RowError], list[Column]], list[PlanRow]]
 VALIDATORS: dict[str, Validator] = {
     ORGANIZATIONS: _validate_organizations,
     PARTNERSHIPS: _validate_partnerships,
@@ -565,37 +425,8 @@ VALIDATORS: dict[str, Validator] = {
 }
 
 
-def _map_headers(
-    spec: list[Column], headers: list[str], errors: list[RowError]
-) -> tuple[dict[int, str], list[str]]:
-    """Which file column holds which of our columns; the file's other columns are ignored."""
-    names = {name: column.name for column in spec for name in (column.name, *column.aliases)}
-    mapping: dict[int, str] = {}
-    ignored = []
-    for index, header in enumerate(headers):
-        name = names.get(header)
-        if name is None:
-            if header:
-                ignored.append(header)
-        elif name in mapping.values():
-            errors.append(RowError(1, header, _("this column appears twice")))
-        else:
-            mapping[index] = name
-    for column in spec:
-        if column.required and column.name not in mapping.values():
-            errors.append(RowError(1, column.name, _("missing column")))
-    return mapping, ignored
-
-
 def validate(*, access: Access, kind: str, table: Table) -> Plan:
     """Check every row of the file against the programme's data as it is now."""
-    spec = COLUMNS[kind]
-    errors: list[RowError] = []
-    mapping, ignored = _map_headers(spec, table.headers, errors)
-    if errors:
-        return Plan(kind=kind, rows=[], errors=errors, ignored_columns=ignored)
-    rows = [(number, {name: cells[index] for index, name in mapping.items()}) for number, cells in table.rows]
-    if not rows:
-        errors.append(RowError(2, "", _("there are no rows under the column names")))
-    plan_rows = VALIDATORS[kind](access, rows, errors, spec)
-    return Plan(kind=kind, rows=plan_rows, errors=errors, ignored_columns=ignored)
+    return rows_validate(
+        access=access, kind=kind, table=table, spec=COLUMNS[kind], validator=VALIDATORS[kind]
+    )

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from konbit.core import audit
 from konbit.core.access import Access
 from konbit.core.models import AuditAction, Program
+from konbit.core.tabular.readers import Table
+from konbit.core.tabular.rows import ImportFailed
 from konbit.core.transactions import service
 
 from .. import services as partner_services
 from . import importers
-from .readers import Table
 
 # Where the imported rows are seen afterwards.
 LIST_PAGES = {
@@ -25,15 +26,6 @@ LIST_PAGES = {
     importers.PARTNERSHIPS: "partnership_list",
     importers.INTERACTIONS: "interaction_list",
 }
-
-
-class ImportFailed(Exception):
-    """A row passed the checks but the service refused it; the whole import was rolled back."""
-
-    def __init__(self, row: int, message: str) -> None:
-        super().__init__(f"row {row}: {message}")
-        self.row = row
-        self.message = message
 
 
 def _write_organization(*, access: Access, by: User, row: importers.PlanRow) -> None:

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from konbit.core.access import Access
 from konbit.core.models import Job
 from konbit.core.roles import Action
+from konbit.core.tabular import store
 from konbit.core.tasks import JobError, Progress, job_runner, requester_access
 
-from . import importers, services, store
+from . import importers, services
 
 
 def _access(job: Job) -> Access:

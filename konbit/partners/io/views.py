@@ -2,133 +2,81 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from konbit.core import services as core_services
-from konbit.core.access import access_for, acting_user, program_view
+from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.roles import Action
+from konbit.core.tabular import readers
+from konbit.core.tabular.rows import Plan
+from konbit.core.tabular.store import Pending
+from konbit.core.tabular.views import ImportPages, upload_preview, upload_start
 from konbit.core.tasks import kind_of
 
-from . import exporters, importers, readers, services, store, tasks
-from .forms import ImportForm
-
-# The preview lists this many rows and errors; a larger file says how many more there are.
-PREVIEW_ROWS = 500
-PREVIEW_ERRORS = 1000
+from . import exporters, importers, services, tasks
 
 # A file with more rows than this is imported by the background worker, with a progress bar (100,000
 # interactions take tens of seconds); a smaller one is imported within the request.
 BACKGROUND_IMPORT_ROWS = 2_000
 
 
-def _specs() -> list[dict[str, object]]:
-    return [
-        {"kind": kind, "label": label, "columns": importers.COLUMNS[kind]}
-        for kind, label in importers.KIND_LABELS.items()
-    ]
+def _in_background(
+    request: HttpRequest, access: Access, user: User, pending: Pending, kind: str, token: str
+) -> HttpResponse | None:
+    if len(pending.table.rows) <= BACKGROUND_IMPORT_ROWS:
+        return None
+    job = core_services.job_start(
+        access=access,
+        kind=kind_of(tasks.data_import),
+        label=_("Import of “%(file)s” (%(kind)s)")
+        % {"file": pending.filename, "kind": importers.KIND_LABELS[kind]},
+        params={"token": token, "kind": kind},
+        by=user,
+    )
+    return redirect("job_detail", program=access.program.slug, pk=job.pk)
+
+
+def _done(access: Access, kind: str, plan: Plan) -> tuple[str, str]:
+    message = _("Import done: %(new)s added, %(present)s already there.") % {
+        "new": plan.new_count,
+        "present": plan.present_count,
+    }
+    return message, reverse(services.LIST_PAGES[kind], kwargs={"program": access.program.slug})
+
+
+PAGES = ImportPages(
+    kinds=importers.KIND_LABELS,
+    columns=importers.COLUMNS,
+    default_kind=importers.ORGANIZATIONS,
+    start_url="import_start",
+    preview_url="import_preview",
+    start_template="partners/io/import_start.html",
+    preview_template="partners/io/import_preview.html",
+    read=lambda kind, name, data: readers.read_upload(name=name, data=data),
+    validate=lambda access, kind, table: importers.validate(access=access, kind=kind, table=table),
+    commit=lambda access, by, kind, table: services.data_import_commit(
+        access=access, by=by, kind=kind, table=table
+    ),
+    done=_done,
+    background=_in_background,
+)
 
 
 @require_http_methods(["GET", "POST"])
 @program_view(Action.DATA_IMPORT)
 def import_start(request: HttpRequest, program: str) -> HttpResponse:
-    access = access_for(request)
-    kind = request.GET.get("kind", "")
-    form = ImportForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"kind": kind if kind in importers.COLUMNS else importers.ORGANIZATIONS},
-    )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size is not None and upload.size > readers.MAX_BYTES:
-            form.add_error("file", _("The file is larger than 10 MB. Split it into smaller files."))
-        else:
-            try:
-                table = readers.read_upload(name=upload.name or "", data=upload.read(readers.MAX_BYTES + 1))
-            except readers.ReadError as exc:
-                form.add_error("file", exc.message)
-            else:
-                token = store.pending_save(
-                    access=access,
-                    user=acting_user(request),
-                    kind=form.cleaned_data["kind"],
-                    filename=(upload.name or "")[:200],
-                    table=table,
-                )
-                return redirect("import_preview", program=access.program.slug, token=token)
-    status = 400 if form.errors else 200
-    return render(
-        request,
-        "partners/io/import_start.html",
-        {"form": form, "specs": _specs(), "section": "data"},
-        status=status,
-    )
+    return upload_start(request, PAGES)
 
 
 @require_http_methods(["GET", "POST"])
 @program_view(Action.DATA_IMPORT)
 def import_preview(request: HttpRequest, program: str, token: str) -> HttpResponse:
-    access = access_for(request)
-    user = acting_user(request)
-    pending = store.pending_load(access=access, user=user, token=token)
-    if pending is None or pending.kind not in importers.COLUMNS:
-        messages.error(request, _("This upload has expired or was already imported. Upload the file again."))
-        return redirect("import_start", program=access.program.slug)
-    failure = ""
-    if request.method == "POST" and len(pending.table.rows) > BACKGROUND_IMPORT_ROWS:
-        job = core_services.job_start(
-            access=access,
-            kind=kind_of(tasks.data_import),
-            label=_("Import of “%(file)s” (%(kind)s)")
-            % {"file": pending.filename, "kind": importers.KIND_LABELS[pending.kind]},
-            params={"token": token, "kind": pending.kind},
-            by=user,
-        )
-        return redirect("job_detail", program=access.program.slug, pk=job.pk)
-    if request.method == "POST":
-        try:
-            plan = services.data_import_commit(access=access, by=user, kind=pending.kind, table=pending.table)
-        except services.ImportFailed as exc:
-            failure = _("Row %(row)s could not be saved: %(message)s Nothing was imported.") % {
-                "row": exc.row,
-                "message": exc.message,
-            }
-            plan = importers.validate(access=access, kind=pending.kind, table=pending.table)
-        else:
-            if not plan.errors:
-                store.pending_delete(access=access, user=user, token=token)
-                messages.success(
-                    request,
-                    _("Import done: %(new)s added, %(present)s already there.")
-                    % {"new": plan.new_count, "present": plan.present_count},
-                )
-                return redirect(services.LIST_PAGES[pending.kind], program=access.program.slug)
-    else:
-        plan = importers.validate(access=access, kind=pending.kind, table=pending.table)
-    return render(
-        request,
-        "partners/io/import_preview.html",
-        {
-            "plan": plan,
-            "pending": pending,
-            "kind_label": importers.KIND_LABELS[pending.kind],
-            "columns": importers.COLUMNS[pending.kind],
-            "rows": plan.rows[:PREVIEW_ROWS],
-            "hidden_rows": max(0, len(plan.rows) - PREVIEW_ROWS),
-            "errors": plan.errors[:PREVIEW_ERRORS],
-            "hidden_errors": max(0, len(plan.errors) - PREVIEW_ERRORS),
-            "failure": failure,
-            "restart_url": reverse("import_start", kwargs={"program": access.program.slug})
-            + f"?kind={pending.kind}",
-            "section": "data",
-        },
-        status=400 if failure else 200,
-    )
+    return upload_preview(request, PAGES, token)
 
 
 @require_GET

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from conftest import World, client_for
 from konbit.core.access import Access
 from konbit.core.models import AuditAction, AuditEvent, Membership
-from konbit.partners.io import readers
+from konbit.core.tabular import readers
 from konbit.partners.models import (
     Interaction,
     Organization,

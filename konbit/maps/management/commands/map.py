@@ -4,6 +4,10 @@
     konbit map compare FILE [--format F] [--json]             how far the perspectives in a file agree
     konbit map convert FILE OUTPUT [--format F] [--to F]      rewrite a map file in another format
 
+Every action takes ``--columns from=cause,to=effect,sign=polarity,perspective=participant_number`` to say
+which column of a table (CSV, XLSX, zip of CSV files) holds which field, when its header names are not
+among those recognised (source/target, cause/effect, id/name/label, polarity/sign, participant…).
+
 Problems found in the file are printed to stderr as "row N, column C: message" (stdout stays clean, so
 `--json` output can be piped). Exit codes: 0 done, 2 the file cannot be read, 1 any other failure.
 """
@@ -19,7 +23,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from konbit.maps.formats import FORMATS, FormatError, Problem, dump, load
+from konbit.core.tabular.headers import ColumnsOptionError, parse_columns_option
+from konbit.maps.formats import COLUMN_FIELDS, FORMATS, FormatError, Problem, dump, load
 from konbit.maps.graph import GMap
 
 UNREADABLE = 2  # exit code for a file that cannot be read (argparse uses 2 for bad usage too)
@@ -41,11 +46,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="{analyze,compare,convert}")
         formats = "json, xlsx, csv, kumu-json, kumu-backup, kumu-csv, graphml, gexf, perspectives-csv"
+        columns_help = (
+            "which column holds which field, as FIELD=COLUMN pairs separated by commas, e.g. "
+            "from=cause,to=effect,sign=polarity,perspective=participant_number "
+            f"(fields: {', '.join(COLUMN_FIELDS)})"
+        )
 
         analyze = actions.add_parser(
             "analyze", help="Network figures and the most central elements of a map file."
         )
         analyze.add_argument("file", help="a map file (Kumu JSON or backup, XLSX, CSV, GraphML, GEXF)")
+        analyze.add_argument("--columns", metavar="FIELD=COLUMN,…", help=columns_help)
         analyze.add_argument(
             "--format", help=f"the file's format when its extension does not say ({formats})"
         )
@@ -54,6 +65,7 @@ class Command(BaseCommand):
 
         compare = actions.add_parser("compare", help="How far the perspectives in a file agree.")
         compare.add_argument("file", help="a perspectives CSV (from, to, sign, perspective) or any map file")
+        compare.add_argument("--columns", metavar="FIELD=COLUMN,…", help=columns_help)
         compare.add_argument(
             "--format", help=f"the file's format when its extension does not say ({formats})"
         )
@@ -62,6 +74,7 @@ class Command(BaseCommand):
         convert = actions.add_parser("convert", help="Rewrite a map file in another format.")
         convert.add_argument("file", help="the map file to read")
         convert.add_argument("output", help="the file to write")
+        convert.add_argument("--columns", metavar="FIELD=COLUMN,…", help=columns_help)
         convert.add_argument(
             "--format", help=f"the input's format when its extension does not say ({formats})"
         )
@@ -75,14 +88,20 @@ class Command(BaseCommand):
             "compare": self._compare,
             "convert": self._convert,
         }
-        gmap = self._load(options["file"], options.get("format"))
+        gmap = self._load(options["file"], options.get("format"), options.get("columns"))
         handlers[options["action"]](gmap, options)
 
     # --- the actions ---------------------------------------------------------------------------
 
-    def _load(self, path: str, format: str | None) -> GMap:
+    def _load(self, path: str, format: str | None, columns_option: str | None = None) -> GMap:
+        columns: dict[str, str] = {}
+        if columns_option is not None:
+            try:
+                columns = parse_columns_option(columns_option, COLUMN_FIELDS)
+            except ColumnsOptionError as exc:
+                raise CommandError(f"--columns: {exc}", returncode=UNREADABLE) from None
         try:
-            gmap, problems = load(Path(path), format=format or None)
+            gmap, problems = load(Path(path), format=format or None, columns=columns)
         except FormatError as exc:
             raise CommandError(f"{path}: {exc}", returncode=UNREADABLE) from None
         self._problems = problems
