@@ -7,6 +7,7 @@ import csv
 import io
 import math
 import os
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -186,6 +187,39 @@ def normalise_sign(value: Any) -> str | None:
     if text in _UNKNOWN:
         return UNKNOWN
     return None
+
+
+# Causal-loop polarity tokens: the change at the cause, then at the effect. Pairs of one style:
+# (same direction = +, opposite direction = −). Kumu's causal-loop maps carry them as the connection
+# type; sign and polarity columns hold them too. The same tokens typed with a true minus sign count.
+POLARITY_STYLES = (
+    ("+", "-"),
+    ("++", "+-"),
+    ("--", "-+"),
+    ("+/+", "+/-"),
+    ("-/-", "-/+"),
+    ("positive", "negative"),
+    ("pos", "neg"),
+    ("plus", "minus"),
+    ("same", "opposite"),
+    ("s", "o"),
+    ("positif", "negatif"),
+)
+_POLARITY_TOKENS: dict[str, str] = {"?": UNKNOWN}
+for _same, _opposite in POLARITY_STYLES:
+    _POLARITY_TOKENS[_same], _POLARITY_TOKENS[_opposite] = POSITIVE, NEGATIVE
+
+
+def polarity_key(value: Any) -> str:
+    """A token as looked up: case, accents, spaces and the true minus sign (U+2212) set aside."""
+    text = unicodedata.normalize("NFKD", str(value)).replace("\u2212", "-")
+    return "".join(c for c in text if not unicodedata.combining(c) and not c.isspace()).casefold()
+
+
+def polarity_token_sign(value: Any) -> str | None:
+    """The sign ("+", "-" or "?") a polarity token stands for ("++", "+-", "opposite", "négatif"…);
+    None when the value is not one."""
+    return _POLARITY_TOKENS.get(polarity_key(value)) if value not in (None, "") else None
 
 
 _DIRECTION_ALIASES = {

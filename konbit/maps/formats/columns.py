@@ -8,14 +8,13 @@ A person can always say which column holds a field (``--columns``, the import pr
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from konbit.core.tabular.headers import HeaderMatch, match_headers
 from konbit.maps.graph import NEGATIVE, POSITIVE
 
-from .base import FormatError, normalise_sign
+from .base import FormatError, normalise_sign, polarity_key, polarity_token_sign
 
 CONNECTION_SYNONYMS: dict[str, tuple[str, ...]] = {
     "from": ("from", "source", "cause", "origin", "from label", "source label", "de", "origine"),
@@ -61,26 +60,8 @@ class ColumnsNeeded(FormatError):
     person importing can name them (the preview's selects, ``--columns`` on the command line)."""
 
 
-# Causal-loop notations: the change at the cause, then at the effect. Same direction is a positive
-# link, opposite directions a negative one (Kumu's connection types, "s"/"o" in system dynamics).
-_POLARITY = {
-    "++": POSITIVE,
-    "--": POSITIVE,
-    "+-": NEGATIVE,
-    "-+": NEGATIVE,
-    "+/+": POSITIVE,
-    "-/-": POSITIVE,
-    "+/-": NEGATIVE,
-    "-/+": NEGATIVE,
-    "s": POSITIVE,
-    "same": POSITIVE,
-    "o": NEGATIVE,
-    "opposite": NEGATIVE,
-    "positif": POSITIVE,
-    "negatif": NEGATIVE,
-    "reinforcing": POSITIVE,
-    "balancing": NEGATIVE,
-}
+# Besides the causal-loop tokens (base.polarity_token_sign), a polarity column may name the loop kind.
+_LOOP_WORDS = {"reinforcing": POSITIVE, "balancing": NEGATIVE}
 
 
 def polarity_sign(value: Any) -> str | None:
@@ -89,9 +70,7 @@ def polarity_sign(value: Any) -> str | None:
     sign = normalise_sign(value)
     if sign is not None or value is None:
         return sign
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(c for c in text if not unicodedata.combining(c) and not c.isspace())
-    return _POLARITY.get(text.replace("\u2212", "-").casefold())
+    return polarity_token_sign(value) or _LOOP_WORDS.get(polarity_key(value))
 
 
 def type_holds_signs(values: Iterable[Any]) -> bool:

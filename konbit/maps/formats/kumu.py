@@ -12,7 +12,7 @@ from typing import Any
 
 from konbit.core import uploads
 from konbit.core.numbers import finite_float, refuse_json_constant
-from konbit.maps.graph import NEGATIVE, NO_SIGN, POSITIVE, UNKNOWN, GConnection, GElement
+from konbit.maps.graph import NO_SIGN, POSITIVE, UNKNOWN, GConnection, GElement
 
 from .base import (
     FUNCTIONS,
@@ -24,12 +24,15 @@ from .base import (
     KONBIT_SIGN,
     KONBIT_STRENGTH,
     LIMITS,
+    POLARITY_STYLES,
     FormatError,
     Problem,
     decode_text,
     implied_kind,
     normalise_sign,
     parse_float,
+    polarity_key,
+    polarity_token_sign,
     refused_as_format_error,
 )
 
@@ -175,31 +178,13 @@ def element_konbit_fields(element: GElement) -> dict[str, Any]:
 # + ↔ -, positive ↔ negative…), and "?" for an unknown sign; when its sign was removed, ``konbit:sign``
 # says so (empty), since the type alone would read as a sign again.
 
-# Pairs of tokens of one style: (same direction, opposite direction).
-_POLARITY_STYLES = (
-    ("+", "-"),
-    ("++", "+-"),
-    ("--", "-+"),
-    ("positive", "negative"),
-    ("pos", "neg"),
-    ("plus", "minus"),
-    ("same", "opposite"),
-    ("s", "o"),
-)
-_TYPE_SIGNS: dict[str, str] = {}
-for _same, _opposite in _POLARITY_STYLES:
-    _TYPE_SIGNS[_same], _TYPE_SIGNS[_opposite] = POSITIVE, NEGATIVE
-    # The same tokens typed with a true minus sign (U+2212).
-    _TYPE_SIGNS[_same.replace("-", "\u2212")] = POSITIVE
-    _TYPE_SIGNS[_opposite.replace("-", "\u2212")] = NEGATIVE
-_TYPE_SIGNS["?"] = UNKNOWN
-_STYLE_OF = {token: pair for pair in _POLARITY_STYLES for token in pair}
+_STYLE_OF = {token: pair for pair in POLARITY_STYLES for token in pair}
 
 
 def sign_of_connection_type(type_: str) -> str | None:
     """The sign ("+", "-" or "?") a polarity token used as a connection type stands for ("++", "+-",
     "opposite"…; case and surrounding spaces ignored); None when the type is not a polarity token."""
-    return _TYPE_SIGNS.get(type_.strip().casefold()) if type_ else None
+    return polarity_token_sign(type_)
 
 
 def connection_type_for_sign(conn: GConnection) -> str:
@@ -210,7 +195,7 @@ def connection_type_for_sign(conn: GConnection) -> str:
         return conn.type
     if conn.sign == UNKNOWN:
         return "?"
-    core = conn.type.strip().casefold().replace("\u2212", "-")
+    core = polarity_key(conn.type)
     same, opposite = _STYLE_OF.get(core, ("+", "-"))
     token = same if conn.sign == POSITIVE else opposite
     text = conn.type.strip()
