@@ -82,12 +82,16 @@ def kumu_like_map(world: World) -> Any:
         )
         for i in range(24)
     ]
+    # The team draws every connection, the farmers every second, the banks every third: some are
+    # consensus, some blind spots; on every fifth the farmers see − where the others see +.
     connections = []
     for n, name in enumerate(["Team", "Farmers", "Banks"]):
         for i in range(24):
-            if (i + n) % 3 == 0:
+            if i % (n + 1):
                 continue
-            sign = ("+", "-", "?", "")[(i + (n if i % 5 == 0 else 0)) % 4]
+            sign = ("+", "+", "?", "", "-")[i % 5]
+            if i % 5 == 0 and name == "Farmers":
+                sign = "-"
             connections.append(
                 g.GConnection(
                     source=f"e{i}", target=f"e{(i * 5 + 1) % 24}", sign=sign, type="+-", perspective=name
@@ -147,8 +151,14 @@ def test_map_view_colours_by_type_with_a_legend_searches_loosely_and_draws_the_c
     compare = page.locator("#map-legend-compare")
     expect(compare).to_contain_text("Blind spots")
     expect(page.get_by_label("Consensus: drawn by at least")).to_have_value("2")
+    expect(compare.locator(".legend-count").first).to_have_text("8")  # the connections only the team drew
+    page.screenshot(path=str(artifacts / "map-view-blind-spots-1280.png"))
+    page.locator("#map-compare").select_option("disagreements")
+    expect(compare).to_contain_text("+ for some, − for others")
+    expect(compare.locator(".legend-count").first).to_have_text("3")
     page.locator("#map-compare").select_option("consensus")
     expect(compare).to_contain_text("at least 2 of 3")
+    expect(compare.locator(".legend-count").first).to_have_text("16")
     page.screenshot(path=str(artifacts / "map-view-compare-1280.png"), full_page=True)
     assert errors == []
 

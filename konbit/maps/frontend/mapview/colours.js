@@ -1,8 +1,9 @@
 // Colour and shape by a property of the elements, and the groups a legend lists.
 
+// Orange and magenta come last: the comparison layers draw connections in them.
 export const PALETTE = [
-  "#0172ad", "#e65100", "#2e7d32", "#8e24aa", "#c62828", "#00838f",
-  "#6d4c41", "#ad1457", "#558b2f", "#3949ab", "#f9a825",
+  "#0172ad", "#2e7d32", "#8e24aa", "#00838f", "#6d4c41", "#c62828",
+  "#558b2f", "#3949ab", "#f9a825", "#ad1457", "#e65100",
 ];
 export const OTHER_COLOUR = "#9e9e9e";
 export const NONE_COLOUR = "#cfd8dc";

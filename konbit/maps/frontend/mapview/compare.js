@@ -1,6 +1,6 @@
 // The comparison of perspectives drawn on the map: which connections a layer colours.
 
-export const LAYER_COLOURS = { consensus: "#1565c0", blind_spots: "#ef6c00", disagreements: "#6a1b9a" };
+export const LAYER_COLOURS = { consensus: "#0d47a1", blind_spots: "#ef6c00", disagreements: "#d500f9" };
 export const DIMMED_EDGE = "#eceff1";
 
 // rows: [[from, to, directed, …]] from layer.json; findEdge(a, b) → the map's edge or null.
