@@ -158,3 +158,30 @@ def test_a_person_changes_adds_and_removes_custom_fields_and_types(db: Any, worl
     assert client.post(url, data).status_code == 302
     connection.refresh_from_db()
     assert (connection.type, connection.sign) == ("--", "?")
+
+
+def test_the_table_shows_custom_fields_as_columns_and_filters_by_one(db: Any, world: World) -> None:
+    map = imported_map(world)
+    client = client_for(world.facilitator)
+    url = f"/p/alpha/maps/{map.pk}/table/"
+    html = client.get(url).content.decode()
+    assert '<th scope="col">Budget</th>' in html and '<th scope="col">Regions</th>' in html
+    assert '<td data-label="Regions">North, South</td>' in html and '<td data-label="Budget">7</td>' in html
+    html = client.get(url, {"field": "Budget", "value": "7"}).content.decode()
+    assert "Credit" in html and "Trust" not in html and "Prices" not in html
+    html = client.get(url, {"field": "Active", "value": "yes"}).content.decode()
+    assert "Trust" in html and "Credit" not in html
+    html = client.get(url, {"field": "Extra", "value": ""}).content.decode()  # any value
+    assert "Credit" in html and "Prices" not in html
+    csv = client.get(url, {"format": "csv"}).content.decode().splitlines()
+    assert csv[0].endswith("Active,Budget,Closed,Extra,Nested,Notes,Nothing,Regions,Share,Tiny")
+
+
+def test_the_map_view_data_carries_descriptions_custom_fields_and_their_kinds(db: Any, world: World) -> None:
+    map = imported_map(world)
+    data = client_for(world.facilitator).get(f"/p/alpha/maps/{map.pk}/data.json").json()
+    nodes = {row[0]: row for row in data["nodes"]}
+    assert nodes["a"][11] == "Imported" and nodes["a"][12]["Regions"] == ["North", "South"]
+    assert nodes["c"][12] is None
+    assert data["fields"]["Budget"] == "number" and data["fields"]["Active"] == "bool"
+    assert data["fields"]["Notes"] == "text" and data["fields"]["Regions"] == "list"
