@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from konbit.core.forms import IdsChoiceField, VersionedForm
+from konbit.core.l10n import shipped
 from konbit.core.widgets import DateInput
 from konbit.partners.models import OrganizationType
 
@@ -37,7 +38,8 @@ def type_suggestions(in_use: list[str], defaults: list[tuple[str, str]]) -> list
     """The map's types in use first (as written), then Konbit's defaults not already there."""
     seen: set[str] = set()
     suggestions = []
-    for value, label in [(t, t) for t in in_use] + defaults:
+    # A type in use may be one of Konbit's own labels stored in English: shown in the reader's language.
+    for value, label in [(t, shipped(t)) for t in in_use] + defaults:
         if value and value not in seen:
             seen.add(value)
             suggestions.append((value, label))

@@ -193,4 +193,11 @@ def test_map_view_on_a_phone_keeps_the_legend_and_panel_on_screen(
     box = panel.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 376 and box["y"] + box["height"] <= 741, box
     page.screenshot(path=str(artifacts / "map-view-panel-375.png"))
+    # The element's form shows its type and custom fields, typed, and fits the phone.
+    page.get_by_role("link", name="Edit this element").click()
+    expect(page.locator("#id_type")).to_have_value("Lead firm")
+    expect(page.get_by_label("Budget")).to_have_value("0")
+    expect(page.get_by_label("Region")).to_have_value("North")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(artifacts / "element-form-375.png"), full_page=True)
     context.close()
