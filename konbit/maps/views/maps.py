@@ -157,16 +157,10 @@ def _view_text() -> dict[str, Any]:
         "compare_error": _("The comparison could not be loaded (%(status)s)."),
         "save_error": _("The positions were not saved (%(status)s)."),
         "saved": _("%(count)s positions saved."),
-        "type": _("Type"),
-        "kind": _("Kind"),
-        "function": _("Market function"),
-        "shape_circle": _("circle"),
-        "shape_square": _("square"),
         "consensus": _("Consensus: drawn by at least %(threshold)s of %(total)s perspectives"),
         "blind_spots": _("Blind spots: drawn by one perspective only"),
         "disagreements": _("Disagreements: + for some, − for others"),
         "others": _("Other connections"),
-        "drawn_by": _("drawn by %(count)s of %(total)s"),
         "hide_show": _("Click to hide or show this group."),
     }
 
