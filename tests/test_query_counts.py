@@ -111,6 +111,7 @@ PAGINATED = (
     "konbit.learning.views.lessons",
     "konbit.learning.views.communications",
     "konbit.maps.views.maps",
+    "konbit.maps.views.compare",
 )
 
 
@@ -682,8 +683,10 @@ def data_json_rows(response: Any) -> dict[str, int]:
 
 
 def compared_rows(response: Any) -> dict[str, int]:
-    """Rows of the table "Agreement per connection" (one per pair of elements)."""
-    return {"connections": len(re.findall(r"<td>Qelm\d{4} — Qelm\d{4}</td>", response.content.decode()))}
+    """Rows of the table "Every connection and who draws it" (one per connection)."""
+    return {
+        "connections": len(re.findall(r"<td>Qelm\d{4} (?:→|—) Qelm\d{4}</td>", response.content.decode()))
+    }
 
 
 def build_indicator_page(ctx: Ctx, rows: range) -> None:

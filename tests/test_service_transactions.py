@@ -547,6 +547,7 @@ SERVICES: dict[str, Args] = {
         "merge": f.element("Dup"),
         "by": f.user,
     },
+    "maps.element_merge_undo": lambda f: {"access": f.access, "record": _a_merge(f), "by": f.user},
     "maps.partner_view_save": lambda f: {
         "access": f.access,
         "perspective": f.partner_view,
@@ -800,6 +801,13 @@ def _initiative(f: Fx) -> Any:
     return core_services.tenant_record_create(
         model=Initiative, program=f.program, by=f.user, data={"name": "Fund"}
     )
+
+
+def _a_merge(f: Fx) -> Any:
+    """A merge of an element with a connection and a custom field into one without them."""
+    dup = f.element("Dup")
+    map_services.element_update(element=dup, by=f.user, data={"attributes": {"ward": "3"}, "type": "NGO"})
+    return map_services.element_merge(access=f.access, keep=f.connection.source, merge=dup, by=f.user)
 
 
 def _map_with_old_analysis(f: Fx) -> Any:

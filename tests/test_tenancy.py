@@ -116,6 +116,8 @@ def a_rows(world: World) -> dict[str, list[str]]:
         "what": ["organizations", "partners", "interactions"],
         "fmt": ["csv", "xlsx", "kumu.json", "graphml"],
         "element": sorted(a_ids),
+        "other": sorted(a_ids),
+        "record": sorted(a_ids),
         "connection": sorted(a_ids),
         "perspective": sorted(a_ids),
         "model": ["partners.organization", "core.membership"],

@@ -256,6 +256,8 @@ def map_analysis_exact(
 
 class CompareFilter(PerspectiveFilter):
     threshold: QueryFloat = Field(0.5, ge=0, le=1)
+    # Consensus as a number of perspectives ("drawn by at least 3"); when given, threshold is not used.
+    at_least: int | None = Field(None, ge=1, le=10_000)
 
 
 @router.get(
@@ -270,6 +272,11 @@ def map_comparison(request: HttpRequest, slug: str, pk: Id, filters: Query[Compa
     perspectives = list(selectors.perspective_list(access=access, map=map))
     chosen = [p.pk for p in perspectives if not filters.perspective or p.pk in filters.perspective]
     result, _labels = comparison_for(
-        access=access, map=map, perspectives=perspectives, chosen=chosen, threshold=filters.threshold
+        access=access,
+        map=map,
+        perspectives=perspectives,
+        chosen=chosen,
+        threshold=filters.threshold,
+        at_least=filters.at_least,
     )
     return ComparisonOut.model_validate(result)

@@ -226,3 +226,33 @@ class AnalysisResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.map} v{self.content_version}"
+
+
+class ElementMerge(TenantModel):
+    """One merge of a duplicate element into another, with what it changed, so that it can be undone
+    exactly: the duplicate (kept in the trash) comes back, each moved connection end goes back to it,
+    and the kept element loses the perspectives and field values the merge gave it."""
+
+    map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="merges")
+    kept = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="+", verbose_name=_("kept"))
+    merged = models.ForeignKey(
+        Element, on_delete=models.CASCADE, related_name="+", verbose_name=_("merged duplicate")
+    )
+    # [[connection id, "source" | "target"], …]: each connection end that moved from the duplicate.
+    moved = models.JSONField(default=list, editable=False)
+    # Perspectives the kept element did not have before the merge (ids).
+    perspectives_added = models.JSONField(default=list, editable=False)
+    # The kept element's fields the merge filled in, as they were before ({"type": "", …}; the
+    # organisation as its id).
+    fields_before = models.JSONField(default=dict, editable=False)
+    # When the merge redirected Kumu's named loops: the map's extra {"before": …, "after": …}; undo puts
+    # "before" back if nothing has changed the map's extra since.
+    extra_change = models.JSONField(null=True, blank=True, editable=False)
+    undone_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("element merge")
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.kept}"

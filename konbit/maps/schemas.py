@@ -103,4 +103,6 @@ class ComparisonOut(Schema):
     disagreements: list[dict[str, Any]]
     direction_disagreements: list[dict[str, Any]]
     alignment: dict[str, dict[str, float]]
+    # The counts behind each alignment figure: {"shared": both draw, "either": either draws}.
+    overlap: dict[str, dict[str, dict[str, int]]] = {}
     consensus: list[dict[str, Any]]

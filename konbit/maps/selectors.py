@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from konbit.core.access import Access
 
-from . import fields, graph
-from .models import AnalysisResult, Connection, Element, Map, Perspective, Snapshot
+from . import fields, graph, named_loops
+from .models import AnalysisResult, Connection, Element, ElementMerge, Map, Perspective, Snapshot
 
 
 def _get(qs: QuerySet[Any], pk: int) -> Any:
@@ -136,10 +136,49 @@ def map_extra(*, access: Access, map: Map) -> dict[str, Any]:
     perspectives and settings, connections kept aside, `konbit:extra` notes), for readers who may see
     it. It is the team's map-level data and names the whole map's elements and connections, so a
     partner user, who sees only its own perspectives, gets none of it; the team sees the whole map,
-    so it gets all of it (an export then imports back as the same map)."""
+    so it gets all of it (an export then imports back as the same map). Kumu's named loops leave out
+    the elements and connections that are no longer in the map (in the trash, or merged away)."""
     if access.is_partner:
         return {}
-    return dict(map.extra)
+    extra = dict(map.extra)
+    if any(True for _ in named_loops.raw_loops(extra)):
+        elements = Element.objects.filter(program=access.program, map=map).values_list("key", "label")
+        live = {text for row in elements for text in row}
+        live |= set(
+            Connection.objects.filter(program=access.program, map=map)
+            .exclude(key="")
+            .values_list("key", flat=True)
+        )
+        live |= named_loops.orphan_ids(extra)  # connections kept aside are exported as they were
+        extra = named_loops.prune(extra, live=live)
+    return extra
+
+
+def named_loop_list(*, access: Access, map: Map) -> list[named_loops.NamedLoop]:
+    """Kumu's named loops of the map (team only, like the rest of `map_extra`), each resolved against
+    the map as it is now: its elements as labels, its polarity from the current signs, and what it lost
+    to the trash named."""
+    if access.is_partner or not any(True for _ in named_loops.raw_loops(map.extra)):
+        return []
+    elements = dict(Element.objects.filter(program=access.program, map=map).values_list("key", "label"))
+    connections = {
+        key: named_loops.LiveConnection(source=source, target=target, sign=sign, direction=direction)
+        for key, source, target, sign, direction in Connection.objects.filter(
+            program=access.program, map=map
+        ).values_list("key", "source__key", "target__key", "sign", "direction")
+        if key
+    }
+    trashed: dict[str, str] = dict(
+        Element.all_objects.filter(program=access.program, map=map, deleted_at__isnull=False).values_list(
+            "key", "label"
+        )
+    )
+    for key, source, target in Connection.all_objects.filter(
+        program=access.program, map=map, deleted_at__isnull=False
+    ).values_list("key", "source__label", "target__label"):
+        if key:
+            trashed[key] = f"{source} → {target}"
+    return named_loops.describe(map.extra, elements=elements, connections=connections, trashed=trashed)
 
 
 def to_gmap(*, access: Access, map: Map, perspective_ids: list[int] | None = None) -> graph.GMap:
@@ -275,3 +314,23 @@ def perspective_ties(*, access: Access, perspective: Perspective) -> list[dict[s
         }
         for c in connections
     ]
+
+
+def merge_list(*, access: Access, map: Map) -> QuerySet[ElementMerge]:
+    """The map's merges, newest first, with both elements (the merged one is in the trash)."""
+    return (
+        ElementMerge.objects.filter(program=access.program, map=map)
+        .select_related("kept", "merged", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def merge_get(*, access: Access, map: Map, pk: int) -> ElementMerge:
+    return _get(merge_list(access=access, map=map), pk)
+
+
+def element_connections(*, access: Access, map: Map, element: Element) -> QuerySet[Connection]:
+    """Every connection of an element (either end), with both ends and the perspective."""
+    return (
+        connection_list(access=access, map=map).filter(Q(source=element) | Q(target=element)).order_by("pk")
+    )

@@ -19,12 +19,28 @@ from konbit.core import audit
 from konbit.core.access import Access
 from konbit.core.models import AuditAction, Program
 from konbit.core.numbers import finite_float
-from konbit.core.services import tenant_record_create, tenant_record_delete, tenant_record_update
+from konbit.core.services import (
+    tenant_record_create,
+    tenant_record_delete,
+    tenant_record_restore,
+    tenant_record_update,
+)
 from konbit.core.transactions import service
+from konbit.partners.models import Organization
 from konbit.partners.names import normalize_name
 
-from . import graph
-from .models import AnalysisResult, Connection, Element, Map, Perspective, PerspectiveKind, Snapshot
+from . import graph, named_loops
+from .merge import filled_fields
+from .models import (
+    AnalysisResult,
+    Connection,
+    Element,
+    ElementMerge,
+    Map,
+    Perspective,
+    PerspectiveKind,
+    Snapshot,
+)
 
 
 def new_key() -> str:
@@ -177,17 +193,50 @@ def positions_save(*, access: Access, map: Map, positions: dict[str, tuple[float
 
 
 @service
-def element_merge(*, access: Access, keep: Element, merge: Element, by: User) -> int:
+def element_merge(*, access: Access, keep: Element, merge: Element, by: User) -> ElementMerge:
     """Fold a duplicate element into another (e.g. the same actor drawn by two partners): its
-    connections and perspectives move over, the duplicate goes to the trash. Returns connections moved."""
+    connections and perspectives move over, the kept element takes the duplicate's values for the
+    fields it leaves empty (merge_filled_fields), and the duplicate goes to the trash. Everything it
+    changes is recorded (ElementMerge) so that element_merge_undo can put it back exactly."""
     if keep.pk == merge.pk or keep.map_id != merge.map_id or keep.program_id != access.program.pk:
         raise ValidationError(_("Choose two different elements of the same map."))
-    moved = Connection.objects.filter(map=keep.map, source=merge).update(source=keep)
-    moved += Connection.objects.filter(map=keep.map, target=merge).update(target=keep)
-    keep.perspectives.add(*merge.perspectives.all())
-    if not keep.organization_id and merge.organization_id:
-        tenant_record_update(instance=keep, by=by, data={"organization": merge.organization})
+    if merge.program_id != access.program.pk or keep.deleted_at or merge.deleted_at:
+        raise ValidationError(_("Choose two different elements of the same map."))
+    moved: list[list[Any]] = []
+    for side in ("source", "target"):
+        ends = Connection.all_objects.filter(map=keep.map, **{side: merge})
+        moved += [[pk, side] for pk in ends.values_list("pk", flat=True)]
+        ends.update(**{side: keep})
+    had = set(keep.perspectives.values_list("pk", flat=True))
+    added = [p.pk for p in merge.perspectives.all() if p.pk not in had]
+    keep.perspectives.add(*added)
+    filled = filled_fields(keep, merge)
+    before = {
+        name: (keep.organization_id if name == "organization" else getattr(keep, name)) for name in filled
+    }
+    if filled:
+        tenant_record_update(instance=keep, by=by, data=filled)
     tenant_record_delete(instance=merge, by=by)
+    # Kumu's named loops that went through the duplicate now go through the element kept.
+    extra_before = keep.map.extra
+    extra = named_loops.follow_merge(extra_before, merged=merge.key, kept=keep.key)
+    if extra is not None:
+        Map.all_objects.filter(pk=keep.map_id).update(extra=extra)
+        keep.map.extra = extra
+    record = tenant_record_create(
+        model=ElementMerge,
+        program=access.program,
+        by=by,
+        data={
+            "map": keep.map,
+            "kept": keep,
+            "merged": merge,
+            "moved": moved,
+            "perspectives_added": added,
+            "fields_before": before,
+            "extra_change": None if extra is None else {"before": extra_before, "after": extra},
+        },
+    )
     audit.record(
         program=access.program,
         actor=by,
@@ -196,7 +245,66 @@ def element_merge(*, access: Access, keep: Element, merge: Element, by: User) ->
         changes={"merged": [merge.label, keep.label]},
     )
     _touch(keep.map)
-    return moved
+    return record
+
+
+@service
+def element_merge_undo(*, access: Access, record: ElementMerge, by: User) -> int:
+    """Undo a merge: the duplicate comes back from the trash, each connection end that moved goes back
+    to it (also on connections edited or trashed since), the kept element loses the perspectives the
+    merge added and gets back the values of the fields the merge filled (unless someone has changed
+    them since). Returns the number of connection ends moved back."""
+    if record.program_id != access.program.pk:
+        raise ValidationError(_("This merge is not part of this programme."))
+    if record.undone_at is not None:
+        raise ValidationError(_("This merge has already been undone."))
+    merged = Element.all_objects.get(pk=record.merged_id, program=access.program)
+    kept = Element.all_objects.get(pk=record.kept_id, program=access.program)
+    if merged.deleted_at is not None:
+        tenant_record_restore(instance=merged, by=by)
+    count = 0
+    for pk, side in record.moved:
+        if side in ("source", "target"):
+            count += Connection.all_objects.filter(
+                pk=pk, map_id=record.map_id, **{f"{side}_id": kept.pk}
+            ).update(**{side: merged})
+    kept.perspectives.remove(*record.perspectives_added)
+    filled = _fields_to_set_back(kept, merged, record.fields_before)
+    if filled:
+        tenant_record_update(instance=kept, by=by, data=filled)
+    change = record.extra_change
+    if change and Map.all_objects.get(pk=record.map_id).extra == change["after"]:
+        Map.all_objects.filter(pk=record.map_id).update(extra=change["before"])
+    tenant_record_update(instance=record, by=by, data={"undone_at": timezone.now()})
+    audit.record(
+        program=access.program,
+        actor=by,
+        action=AuditAction.UPDATE,
+        instance=kept,
+        changes={"merge undone": [merged.label, kept.label]},
+    )
+    _touch(record.map)
+    return count
+
+
+def _fields_to_set_back(kept: Element, merged: Element, before: dict[str, Any]) -> dict[str, Any]:
+    """The kept element's fields to set back on undo: each filled field that still holds the value the
+    merge gave it (a value someone changed since is theirs, and stays)."""
+    back: dict[str, Any] = {}
+    for name, old in before.items():
+        if name == "organization":
+            if kept.organization_id == merged.organization_id:
+                back[name] = old and Organization.objects.filter(pk=old, program_id=kept.program_id).first()
+        elif name == "attributes":
+            current = dict(kept.attributes or {})
+            added = {k for k in (merged.attributes or {}) if k not in (old or {})}
+            for key in added:
+                if current.get(key) == (merged.attributes or {}).get(key):
+                    current.pop(key, None)
+            back[name] = current
+        elif getattr(kept, name) == getattr(merged, name):
+            back[name] = old
+    return back
 
 
 # --- a partner's own view -----------------------------------------------------------------------

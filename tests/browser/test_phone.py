@@ -61,6 +61,7 @@ def phone_pages(program: Program) -> list[PhonePage]:
     group = RelationshipGroup.objects.filter(program=program).order_by("pk").first()
     assert partnership and organization and event and map_ and indicator and intervention and lesson and group
     m = f"{base}/maps/{map_.pk}"
+    first, second = Element.objects.filter(map=map_).order_by("pk")[:2]
     return [
         PhonePage("overview", f"{base}/"),
         PhonePage("partners", f"{base}/partners/", primary=True),
@@ -81,6 +82,8 @@ def phone_pages(program: Program) -> list[PhonePage]:
         PhonePage("map-table", f"{m}/table/", primary=True),
         PhonePage("analysis", f"{m}/analysis/"),
         PhonePage("comparison", f"{m}/compare/"),
+        PhonePage("duplicates", f"{m}/elements/merge/"),
+        PhonePage("merge-confirm", f"{m}/elements/{first.pk}/merge/{second.pk}/", primary=True),
         PhonePage("snapshots", f"{m}/snapshots/", primary=True),
         PhonePage("indicators", f"{base}/change/indicators/", primary=True),
         PhonePage("indicator", f"{base}/change/indicators/{indicator.pk}/", primary=True),

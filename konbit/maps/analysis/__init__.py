@@ -15,7 +15,7 @@ from konbit.maps.graph import GMap
 
 from .build import build as build_graph
 from .compare import compare
-from .loops import MAX_LENGTH, MAX_LOOPS, TIME_BUDGET, find_loops
+from .loops import MAX_COUNTED, MAX_LENGTH, MAX_LOOPS, TIME_BUDGET, find_loops
 from .network import analyze
 
 
@@ -24,10 +24,17 @@ def feedback_loops(
     *,
     max_length: int = MAX_LENGTH,
     max_loops: int = MAX_LOOPS,
+    max_counted: int = MAX_COUNTED,
     time_budget: float = TIME_BUDGET,
 ) -> dict[str, Any]:
     """The map's feedback loops, as in ``analyze(gmap)["loops"]`` (see loops.find_loops)."""
-    return find_loops(build_graph(gmap), max_length=max_length, max_loops=max_loops, time_budget=time_budget)
+    return find_loops(
+        build_graph(gmap),
+        max_length=max_length,
+        max_loops=max_loops,
+        max_counted=max_counted,
+        time_budget=time_budget,
+    )
 
 
 __all__ = ["analyze", "compare", "feedback_loops"]

@@ -61,7 +61,7 @@ class MapGraph:
     connection_count: int
     # Arcs of influence for feedback loops: directed connections one way, mutual ones both ways
     # (undirected connections state no influence and so close no loop), as (source, target, sign) with
-    # sign +1 or -1; parallel arcs are all kept.
+    # sign +1 (+), -1 (−) or 0 (no sign, or an unknown sign); parallel arcs are all kept.
     influence_arcs: list[tuple[int, int, int]]
 
     @property
@@ -107,7 +107,7 @@ def build(gmap: GMap) -> MapGraph:
             sign = c.sign
             if sign not in _PLAIN_SIGNS:
                 sign = normalise_sign(sign)
-            polarity = -1 if sign == NEGATIVE else 1
+            polarity = 1 if sign == POSITIVE else -1 if sign == NEGATIVE else 0
             influence.append((s, t, polarity))
             if not one_way:
                 influence.append((t, s, polarity))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -51,6 +52,7 @@ def compare(
     perspectives: Sequence[str] | None = None,
     *,
     threshold: float = 0.5,
+    at_least: int | None = None,
 ) -> dict[str, Any]:
     """Overlay the perspectives' connections and measure their agreement.
 
@@ -65,7 +67,8 @@ def compare(
 
         {"perspectives": [names],
          "connections": [{"from", "to", "directed", "perspectives": [names],
-                          "agreement": share of the perspectives that include it}],
+                          "agreement": share of the perspectives that include it,
+                          "count": how many include it, "of": how many are compared}],
          "blind_spots": [{"from", "to", "directed", "perspective"}]  — seen by exactly one perspective
              (only when there are at least two),
          "disagreements": [{"from", "to", "directed", "signs": {"+"|"-"|""|"?": [names]}}]  — the
@@ -79,7 +82,11 @@ def compare(
              no direction, so it conflicts with nothing, but is listed when there is a disagreement,
          "alignment": {name: {name: Jaccard similarity of their sets of connections}}  — 1.0 on the
              diagonal and for two perspectives that both see nothing,
-         "consensus": [{"from", "to", "directed", "agreement"}]  — agreement ≥ threshold,
+         "overlap": {name: {name: {"shared": connections both draw, "either": connections either
+             draws}}}  — the counts behind each alignment figure ("12 of 40 shared"),
+         "consensus": [{"from", "to", "directed", "agreement", "count", "of"}]  — agreement ≥
+             threshold, or, when ``at_least`` is given, drawn by at least that many perspectives
+             (a count says "3 of 6" exactly, where a share would need rounding),
          "elements": {"only_some": [{"id", "perspectives": [names]}]}  — elements (endpoints of
              connections) that some but not all perspectives include}
     """
@@ -117,7 +124,14 @@ def compare(
     keys = sorted(holders)
 
     entries = [
-        {**_pair(key), "perspectives": holders[key], "agreement": len(holders[key]) / total} for key in keys
+        {
+            **_pair(key),
+            "perspectives": holders[key],
+            "agreement": len(holders[key]) / total,
+            "count": len(holders[key]),
+            "of": total,
+        }
+        for key in keys
     ]
     blind_spots = (
         [{**_pair(key), "perspective": holders[key][0]} for key in keys if len(holders[key]) == 1]
@@ -142,10 +156,18 @@ def compare(
                 {"from": low, "to": high, "directions": dict(sorted(by_direction.items()))}
             )
     alignment = {a: {b: 1.0 if a == b else jaccard(seen[a], seen[b]) for b in names} for a in names}
+    overlap = {
+        a: {b: {"shared": len(seen[a] & seen[b]), "either": len(seen[a] | seen[b])} for b in names}
+        for a in names
+    }
+
+    def reaches(count: int) -> bool:
+        return count >= at_least if at_least is not None else count / total >= threshold
+
     consensus = [
-        {**_pair(key), "agreement": len(holders[key]) / total}
+        {**_pair(key), "agreement": len(holders[key]) / total, "count": len(holders[key]), "of": total}
         for key in keys
-        if len(holders[key]) / total >= threshold
+        if reaches(len(holders[key]))
     ]
     only_some = [
         {"id": element, "perspectives": sorted(who)}
@@ -159,6 +181,59 @@ def compare(
         "disagreements": disagreements,
         "direction_disagreements": direction_disagreements,
         "alignment": alignment,
+        "overlap": overlap,
         "consensus": consensus,
         "elements": {"only_some": only_some},
     }
+
+
+def perspective_summary(result: dict[str, Any], name: str) -> dict[str, Any]:
+    """One perspective's part in a comparison (``compare``'s result): what only it draws, where it
+    disagrees with the others, and which other perspective draws most and least like it. Result::
+
+        {"blind_spots": [blind spots of this perspective],
+         "disagreements": [sign disagreements it takes a side in (it recorded + or −)],
+         "direction_disagreements": [direction disagreements where it states a direction],
+         "closest": {"name", "alignment", "shared", "either"} | None,
+         "furthest": the same | None  — None when there is no other perspective; the closest and the
+             furthest are the same one when there is only one other}
+    Ties are broken by name, so the summary does not change from one request to the next."""
+    blind = [row for row in result["blind_spots"] if row["perspective"] == name]
+    signs = [
+        row
+        for row in result["disagreements"]
+        if name in row["signs"].get(POSITIVE, []) or name in row["signs"].get(NEGATIVE, [])
+    ]
+    directions = [
+        row
+        for row in result["direction_disagreements"]
+        if any(name in who for claim, who in row["directions"].items() if claim in _CLAIMS)
+    ]
+    alignment = result["alignment"].get(name, {})
+    overlap = result.get("overlap", {}).get(name, {})
+    others = [
+        {
+            "name": other,
+            "alignment": value,
+            "shared": overlap.get(other, {}).get("shared"),
+            "either": overlap.get(other, {}).get("either"),
+        }
+        for other, value in sorted(alignment.items())
+        if other != name
+    ]
+    closest = max(others, key=lambda o: o["alignment"], default=None)  # the first of equals: by name
+    furthest = min(others, key=lambda o: o["alignment"], default=None)
+    return {
+        "blind_spots": blind,
+        "disagreements": signs,
+        "direction_disagreements": directions,
+        "closest": closest,
+        "furthest": furthest,
+    }
+
+
+def search_key(text: str) -> str:
+    """What a search compares: no case, no accents, no spaces or punctuation, so "trust in fin" finds
+    "Trust in  finance" and "nord est" finds "Nord-Est"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed.casefold() if c.isalnum() and not unicodedata.combining(c))

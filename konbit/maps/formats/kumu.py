@@ -12,7 +12,7 @@ from typing import Any
 
 from konbit.core import uploads
 from konbit.core.numbers import finite_float, refuse_json_constant
-from konbit.maps.graph import NO_SIGN, GConnection, GElement
+from konbit.maps.graph import NEGATIVE, NO_SIGN, POSITIVE, UNKNOWN, GConnection, GElement
 
 from .base import (
     FUNCTIONS,
@@ -161,8 +161,67 @@ def element_konbit_fields(element: GElement) -> dict[str, Any]:
     return fields
 
 
+# --- polarity carried by the connection type -------------------------------------------------------
+#
+# Kumu's causal-loop maps carry a connection's polarity in its connection type: "+" / "++" / "--" (same
+# direction: more gives more, less gives less) and "-" / "+-" / "-+" (opposite direction). Such a type is
+# read as the connection's sign, the type itself kept as written; an explicit ``konbit:sign`` field wins.
+# On writing, a connection whose type is such a token carries its sign in the type: when the sign was
+# changed since, the type is written as the token of the same style that matches (++ ↔ +-, -- ↔ -+,
+# + ↔ -, positive ↔ negative…), and "?" for an unknown sign; when its sign was removed, ``konbit:sign``
+# says so (empty), since the type alone would read as a sign again.
+
+# Pairs of tokens of one style: (same direction, opposite direction).
+_POLARITY_STYLES = (
+    ("+", "-"),
+    ("++", "+-"),
+    ("--", "-+"),
+    ("positive", "negative"),
+    ("pos", "neg"),
+    ("plus", "minus"),
+    ("same", "opposite"),
+    ("s", "o"),
+)
+_TYPE_SIGNS: dict[str, str] = {}
+for _same, _opposite in _POLARITY_STYLES:
+    _TYPE_SIGNS[_same], _TYPE_SIGNS[_opposite] = POSITIVE, NEGATIVE
+    # The same tokens typed with a true minus sign (U+2212).
+    _TYPE_SIGNS[_same.replace("-", "\u2212")] = POSITIVE
+    _TYPE_SIGNS[_opposite.replace("-", "\u2212")] = NEGATIVE
+_TYPE_SIGNS["?"] = UNKNOWN
+_STYLE_OF = {token: pair for pair in _POLARITY_STYLES for token in pair}
+
+
+def sign_of_connection_type(type_: str) -> str | None:
+    """The sign ("+", "-" or "?") a polarity token used as a connection type stands for ("++", "+-",
+    "opposite"…; case and surrounding spaces ignored); None when the type is not a polarity token."""
+    return _TYPE_SIGNS.get(type_.strip().casefold()) if type_ else None
+
+
+def connection_type_for_sign(conn: GConnection) -> str:
+    """The connection type to write: the type as it is, unless it is a polarity token that no longer
+    matches the connection's sign, which is then written as the matching token of the same style."""
+    carried = sign_of_connection_type(conn.type)
+    if carried is None or conn.sign == NO_SIGN or carried == conn.sign:
+        return conn.type
+    if conn.sign == UNKNOWN:
+        return "?"
+    core = conn.type.strip().casefold().replace("\u2212", "-")
+    same, opposite = _STYLE_OF.get(core, ("+", "-"))
+    token = same if conn.sign == POSITIVE else opposite
+    text = conn.type.strip()
+    if text.isupper():
+        return token.upper()
+    if text[:1].isupper():
+        return token.capitalize()
+    return token
+
+
 def take_connection_konbit_fields(conn: GConnection, row: int, problems: list[Problem]) -> None:
     attrs = conn.attributes
+    carried = sign_of_connection_type(conn.type)
+    if carried is not None and conn.sign == NO_SIGN:
+        conn.sign = carried  # the type stays as written; an explicit konbit:sign below wins
     if KONBIT_SIGN in attrs:
         sign = normalise_sign(attrs[KONBIT_SIGN])
         if sign is None:
@@ -190,8 +249,14 @@ def take_connection_konbit_fields(conn: GConnection, row: int, problems: list[Pr
 
 
 def connection_konbit_fields(conn: GConnection) -> dict[str, Any]:
+    """Konbit's connection fields as Kumu custom fields. With a polarity token as its type (written by
+    connection_type_for_sign), the sign travels in the type, and ``konbit:sign`` is only written (empty)
+    when the connection has no sign, as the type alone would read as one."""
     fields: dict[str, Any] = {}
-    if conn.sign != NO_SIGN:
+    if sign_of_connection_type(conn.type) is not None:
+        if conn.sign == NO_SIGN:
+            fields[KONBIT_SIGN] = NO_SIGN
+    elif conn.sign != NO_SIGN:
         fields[KONBIT_SIGN] = conn.sign
     if conn.strength is not None:
         fields[KONBIT_STRENGTH] = conn.strength

@@ -35,6 +35,7 @@ from .kumu import (
     EXTRA_PROJECT,
     KUMU_PREFIX,
     connection_konbit_fields,
+    connection_type_for_sign,
     dump_json,
     element_konbit_fields,
     parse_json,
@@ -209,14 +210,15 @@ def write_kumu_backup(gmap: GMap) -> bytes:
             conn_ids.append(conn.id)
         citem["direction"] = conn.direction
         cattrs: dict[str, Any] = {}
-        coverridden = {"connection type": conn.type, "description": conn.description, "tags": conn.tags}
+        ctype = connection_type_for_sign(conn)  # a polarity token follows the sign
+        coverridden = {"connection type": ctype, "description": conn.description, "tags": conn.tags}
         for key, value in conn.attributes.items():
             if key.startswith(KUMU_PREFIX):
                 citem[key[len(KUMU_PREFIX) :]] = value
             elif not coverridden.get(key):
                 cattrs[key] = value
-        if conn.type:
-            cattrs["connection type"] = conn.type
+        if ctype:
+            cattrs["connection type"] = ctype
         if conn.description:
             cattrs["description"] = conn.description
         if conn.tags:

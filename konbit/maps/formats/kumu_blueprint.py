@@ -24,6 +24,7 @@ from .base import (
 from .kumu import (
     EXTRA_BLUEPRINT,
     connection_konbit_fields,
+    connection_type_for_sign,
     dump_json,
     element_konbit_fields,
     parse_json,
@@ -188,8 +189,9 @@ def write_kumu_blueprint(gmap: GMap) -> bytes:
         citem.update({"from": conn.source, "to": conn.target, "direction": conn.direction})
         if conn.id:
             citem["id"] = conn.id
-        if conn.type:
-            citem["type"] = conn.type
+        ctype = connection_type_for_sign(conn)  # a polarity token follows the sign
+        if ctype:
+            citem["type"] = ctype
         if conn.description:
             citem["description"] = conn.description
         if conn.tags:

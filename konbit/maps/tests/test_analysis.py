@@ -163,7 +163,18 @@ def test_directed_path_of_four_by_hand():
     assert m["average_path_length"] == pytest.approx((1 + 2 + 3 + 1 + 2 + 1) / 6)
     assert m["degree_centralization"] == pytest.approx(2 / 6)
     assert sum(x["pagerank"] for x in result["elements"]) == pytest.approx(1)
-    assert result["loops"] == {"count": 0, "truncated": False, "items": []}
+    assert result["loops"] == {
+        "count": 0,
+        "counts": {"reinforcing": 0, "balancing": 0, "unknown": 0},
+        "listed": 0,
+        "truncated": False,
+        "stopped_by": None,
+        "max_length": 8,
+        "max_loops": 1000,
+        "max_counted": 20_000,
+        "time_budget": 2.0,
+        "items": [],
+    }
 
 
 def test_star_is_fully_centralised_and_its_hub_is_the_only_broker():
@@ -383,27 +394,35 @@ def test_same_seed_same_result():
 # --- loops ---------------------------------------------------------------------------------------------
 
 
-def test_one_reinforcing_and_one_balancing_loop():
+def test_one_reinforcing_one_balancing_and_one_unknown_loop():
     edges = [
         # Reinforcing: more sales, more income, more stock bought, more sales.
         ("sales", "income", {"sign": "+"}),
         ("income", "stock", {"sign": "+"}),
-        ("stock", "sales"),  # no sign counts as +
+        ("stock", "sales", {"sign": "+"}),
         # Balancing: more stock, more storage cost, less stock (a plus and a minus: −).
         ("stock", "cost", {"sign": "+"}),
         ("cost", "stock", {"sign": "-"}),
         # Undirected connections close no loop.
         ("cost", "income", {"direction": UNDIRECTED, "sign": "-"}),
+        # A link without a sign: the loop's polarity cannot be told.
+        ("sales", "rain"),
+        ("rain", "sales", {"sign": "-"}),
     ]
-    loops = analyze(make_map(["sales", "income", "stock", "cost"], edges))["loops"]
-    assert loops == {
-        "count": 2,
-        "truncated": False,
-        "items": [
-            {"elements": ["cost", "stock"], "sign": "balancing"},
-            {"elements": ["income", "stock", "sales"], "sign": "reinforcing"},
-        ],
-    }
+    loops = analyze(make_map(["sales", "income", "stock", "cost", "rain"], edges))["loops"]
+    assert loops["items"] == [
+        {"elements": ["cost", "stock"], "sign": "balancing"},
+        {"elements": ["rain", "sales"], "sign": "unknown"},
+        {"elements": ["income", "stock", "sales"], "sign": "reinforcing"},
+    ]
+    assert loops["counts"] == {"reinforcing": 1, "balancing": 1, "unknown": 1}
+    assert (loops["count"], loops["truncated"], loops["stopped_by"]) == (3, False, None)
+
+
+def test_an_unknown_sign_makes_the_loop_unknown():
+    edges = [("a", "b", {"sign": "?"}), ("b", "c", {"sign": "-"}), ("c", "a", {"sign": "-"})]
+    items = feedback_loops(make_map("abc", edges))["items"]
+    assert items == [{"elements": ["a", "b", "c"], "sign": "unknown"}]
 
 
 def test_mutual_connection_and_parallel_signs_and_self_loop():
@@ -413,21 +432,29 @@ def test_mutual_connection_and_parallel_signs_and_self_loop():
         ("b", "c", {"sign": "-"}),  # opposite parallel connection: the loop b→c→b is both
         ("c", "b", {"sign": "+"}),
         ("d", "d", {"sign": "-"}),
+        ("e", "e"),  # a self-connection without a sign
+        ("c", "e", {"sign": "+"}),
+        ("c", "e"),  # a parallel connection without a sign: the loop c→e→c is also unknown
+        ("e", "c", {"sign": "-"}),
     ]
-    items = feedback_loops(make_map("abcd", edges))["items"]
+    items = feedback_loops(make_map("abcde", edges))["items"]
     assert items == [
         {"elements": ["d"], "sign": "balancing"},
+        {"elements": ["e"], "sign": "unknown"},
         {"elements": ["a", "b"], "sign": "reinforcing"},
         {"elements": ["b", "c"], "sign": "reinforcing"},
         {"elements": ["b", "c"], "sign": "balancing"},
+        {"elements": ["c", "e"], "sign": "balancing"},
+        {"elements": ["c", "e"], "sign": "unknown"},
     ]
 
 
-def test_loops_are_the_simple_cycles_up_to_six_elements():
-    G = nx.gnm_random_graph(40, 110, seed=3, directed=True)
+def test_loops_are_the_simple_cycles_up_to_eight_elements():
+    G = nx.gnm_random_graph(40, 90, seed=3, directed=True)
     loops = feedback_loops(make_map(G.nodes, G.edges), max_loops=100_000, time_budget=60)
-    assert not loops["truncated"]
-    expected = {tuple(sorted(c)) for c in nx.simple_cycles(G, length_bound=6)}
+    assert not loops["truncated"] and loops["max_length"] == 8
+    expected = {tuple(sorted(c)) for c in nx.simple_cycles(G, length_bound=8)}
+    assert any(len(c) == 8 for c in expected)
     found = [tuple(int(x) for x in item["elements"]) for item in loops["items"]]
     assert len(found) == len(set(found)) == len(expected)
     assert {tuple(sorted(c)) for c in found} == expected
@@ -438,14 +465,35 @@ def test_loops_are_the_simple_cycles_up_to_six_elements():
     assert lengths == sorted(lengths)
 
 
-def test_dense_map_returns_quickly_and_truncated():
+def test_dense_map_lists_the_shortest_loops_and_says_the_list_is_cut():
     G = nx.complete_graph(30, create_using=nx.DiGraph)
     start = time.monotonic()
     loops = analyze(make_map(G.nodes, G.edges))["loops"]
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 6
     assert loops["truncated"] is True
-    assert loops["count"] == len(loops["items"]) == 500
+    assert loops["listed"] == len(loops["items"]) == 1000 < loops["count"]
+    # Far too many loops of up to 8 to count: the search stops at 20,000 (or at 2 s on a slow machine).
+    assert loops["stopped_by"] in ("count", "time") and loops["count"] <= 20_000
+    assert loops["count"] == loops["counts"]["unknown"]  # no connection has a sign
     assert len(loops["items"][0]["elements"]) == 2  # shortest first
+    assert all(len(item["elements"]) <= 3 for item in loops["items"])  # 435 pairs, then triangles
+
+
+def test_loops_beyond_the_list_are_still_counted():
+    G = nx.gnm_random_graph(40, 100, seed=5, directed=True)
+    every = feedback_loops(make_map(G.nodes, G.edges), max_loops=100_000, time_budget=60)
+    cut = feedback_loops(make_map(G.nodes, G.edges), max_loops=10, time_budget=60)
+    assert every["count"] > 10
+    assert (cut["count"], cut["counts"]) == (every["count"], every["counts"])
+    assert (cut["listed"], cut["truncated"], cut["stopped_by"]) == (10, True, None)
+    capped = feedback_loops(make_map(G.nodes, G.edges), max_loops=10, max_counted=12, time_budget=60)
+    assert (capped["count"], capped["listed"], capped["stopped_by"]) == (12, 10, "count")
+    # Shortest first: every loop shorter than the longest listed one is listed.
+    assert all(item in every["items"] for item in cut["items"])
+    longest = max(len(item["elements"]) for item in cut["items"])
+    assert [i for i in every["items"] if len(i["elements"]) < longest] == [
+        i for i in cut["items"] if len(i["elements"]) < longest
+    ]
 
 
 def test_loop_search_stops_at_its_time_budget():

@@ -47,14 +47,26 @@ def test_three_perspectives_written_out():
                 "directed": False,
                 "perspectives": ["bank", "farmers", "traders"],
                 "agreement": 1.0,
+                "count": 3,
+                "of": 3,
             },
-            {"from": "bank", "to": "ngo", "directed": False, "perspectives": ["bank"], "agreement": THIRD},
+            {
+                "from": "bank",
+                "to": "ngo",
+                "directed": False,
+                "perspectives": ["bank"],
+                "agreement": THIRD,
+                "count": 1,
+                "of": 3,
+            },
             {
                 "from": "buyer",
                 "to": "coop",
                 "directed": True,
                 "perspectives": ["traders"],
                 "agreement": THIRD,
+                "count": 1,
+                "of": 3,
             },
             {
                 "from": "coop",
@@ -62,6 +74,8 @@ def test_three_perspectives_written_out():
                 "directed": True,
                 "perspectives": ["farmers"],
                 "agreement": THIRD,
+                "count": 1,
+                "of": 3,
             },
             {
                 "from": "coop",
@@ -69,9 +83,27 @@ def test_three_perspectives_written_out():
                 "directed": True,
                 "perspectives": ["bank", "farmers", "traders"],
                 "agreement": 1.0,
+                "count": 3,
+                "of": 3,
             },
-            {"from": "coop", "to": "ngo", "directed": False, "perspectives": ["traders"], "agreement": THIRD},
-            {"from": "ngo", "to": "coop", "directed": True, "perspectives": ["farmers"], "agreement": THIRD},
+            {
+                "from": "coop",
+                "to": "ngo",
+                "directed": False,
+                "perspectives": ["traders"],
+                "agreement": THIRD,
+                "count": 1,
+                "of": 3,
+            },
+            {
+                "from": "ngo",
+                "to": "coop",
+                "directed": True,
+                "perspectives": ["farmers"],
+                "agreement": THIRD,
+                "count": 1,
+                "of": 3,
+            },
         ],
         "blind_spots": [
             {"from": "bank", "to": "ngo", "directed": False, "perspective": "bank"},
@@ -104,9 +136,26 @@ def test_three_perspectives_written_out():
             "farmers": {"bank": 0.4, "farmers": 1.0, "traders": THIRD},
             "traders": {"bank": 0.4, "farmers": THIRD, "traders": 1.0},
         },
+        "overlap": {
+            "bank": {
+                "bank": {"shared": 3, "either": 3},
+                "farmers": {"shared": 2, "either": 5},
+                "traders": {"shared": 2, "either": 5},
+            },
+            "farmers": {
+                "bank": {"shared": 2, "either": 5},
+                "farmers": {"shared": 4, "either": 4},
+                "traders": {"shared": 2, "either": 6},
+            },
+            "traders": {
+                "bank": {"shared": 2, "either": 5},
+                "farmers": {"shared": 2, "either": 6},
+                "traders": {"shared": 4, "either": 4},
+            },
+        },
         "consensus": [
-            {"from": "bank", "to": "mill", "directed": False, "agreement": 1.0},
-            {"from": "coop", "to": "mill", "directed": True, "agreement": 1.0},
+            {"from": "bank", "to": "mill", "directed": False, "agreement": 1.0, "count": 3, "of": 3},
+            {"from": "coop", "to": "mill", "directed": True, "agreement": 1.0, "count": 3, "of": 3},
         ],
         "elements": {"only_some": [{"id": "buyer", "perspectives": ["farmers", "traders"]}]},
     }
@@ -125,8 +174,8 @@ def test_threshold_and_chosen_perspectives():
         ("ngo", "coop"): 0.5,
     }
     assert compare(FIXTURE, ["farmers", "traders"], threshold=0.75)["consensus"] == [
-        {"from": "bank", "to": "mill", "directed": False, "agreement": 1.0},
-        {"from": "coop", "to": "mill", "directed": True, "agreement": 1.0},
+        {"from": "bank", "to": "mill", "directed": False, "agreement": 1.0, "count": 2, "of": 2},
+        {"from": "coop", "to": "mill", "directed": True, "agreement": 1.0, "count": 2, "of": 2},
     ]
     assert result["alignment"]["farmers"]["traders"] == pytest.approx(2 / 6)
     assert result["elements"]["only_some"] == []  # the bank's own view is left out
@@ -149,7 +198,15 @@ def test_two_empty_perspectives_are_fully_aligned():
 def test_one_perspective_has_no_blind_spots():
     result = compare([c("a", "b", "only")])
     assert result["connections"] == [
-        {"from": "a", "to": "b", "directed": True, "perspectives": ["only"], "agreement": 1.0}
+        {
+            "from": "a",
+            "to": "b",
+            "directed": True,
+            "perspectives": ["only"],
+            "agreement": 1.0,
+            "count": 1,
+            "of": 1,
+        }
     ]
     assert result["blind_spots"] == []
 
@@ -204,6 +261,27 @@ def test_no_sign_and_an_unknown_sign_disagree_with_nothing():
 def test_undirected_connections_are_the_same_whichever_end_comes_first():
     result = compare([c("b", "a", "x", direction=UNDIRECTED), c("a", "b", "y", direction=UNDIRECTED)])
     assert result["connections"] == [
-        {"from": "a", "to": "b", "directed": False, "perspectives": ["x", "y"], "agreement": 1.0}
+        {
+            "from": "a",
+            "to": "b",
+            "directed": False,
+            "perspectives": ["x", "y"],
+            "agreement": 1.0,
+            "count": 2,
+            "of": 2,
+        }
     ]
     assert result["alignment"]["x"]["y"] == 1.0
+
+
+def test_consensus_as_a_number_of_perspectives():
+    """ "Drawn by at least 2 of 3" is exact where a share (0.667) would need rounding."""
+    result = compare(FIXTURE, at_least=2)
+    assert [(x["from"], x["to"], x["count"], x["of"]) for x in result["consensus"]] == [
+        ("bank", "mill", 3, 3),
+        ("coop", "mill", 3, 3),
+    ]
+    everyone = compare(FIXTURE, at_least=1)["consensus"]
+    assert len(everyone) == len(result["connections"]) == 7
+    # The share-based threshold is unchanged beside it.
+    assert compare(FIXTURE, threshold=THIRD)["consensus"] == everyone

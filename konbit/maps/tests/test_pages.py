@@ -197,7 +197,7 @@ def test_merging_duplicates_across_perspectives_keeps_their_connections(world: W
     page = client.get(f"/p/alpha/maps/{map.pk}/elements/merge/").content.decode()
     assert "SEED-CO" in page and "Seed Co" in page
     keep = Element.objects.get(label="Seed Co")
-    client.post(f"/p/alpha/maps/{map.pk}/elements/merge/", {"keep": keep.pk, "merge": dup.pk})
+    client.post(f"/p/alpha/maps/{map.pk}/elements/{keep.pk}/merge/{dup.pk}/")
     assert not Element.objects.filter(pk=dup.pk).exists()
     assert Connection.objects.filter(source=keep, target=hidden).exists()
     assert set(keep.perspectives.all()) == {team, other}
@@ -237,7 +237,7 @@ def test_the_comparison_is_cached_per_map_version_and_follows_changes(world: Wor
     with CaptureQueriesContext(db) as computed:
         first = client.get(url).content.decode()
     assert any(loads_connections in q["sql"] for q in computed.captured_queries)
-    assert "Seed Co — Agro-dealer" in first and "Hidden buyer" in first
+    assert "Seed Co → Agro-dealer" in first and "Hidden buyer" in first
     with CaptureQueriesContext(db) as cached:
         again = client.get(url).content.decode()
     main = slice(first.index("<main"), first.index("</main>"))
@@ -252,7 +252,7 @@ def test_the_comparison_is_cached_per_map_version_and_follows_changes(world: Wor
         by=world.facilitator,
         data={"source": seed, "target": buyer, "perspective": other},
     )
-    assert "Seed Co — Hidden buyer" in client.get(url).content.decode()
+    assert "Seed Co → Hidden buyer" in client.get(url).content.decode()
     # The API reads the same cache, per set of perspectives.
     _token, raw = api_token_create(user=world.mel, name="script")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -260,15 +260,18 @@ def test_the_comparison_is_cached_per_map_version_and_follows_changes(world: Wor
     assert body["perspectives"] == ["Team"] and len(body["connections"]) == 1
 
 
-def test_the_comparison_page_shows_the_first_rows_and_says_how_many_there_are(
+def test_the_comparison_page_pages_its_table_and_the_api_gives_everything(
     world: World, monkeypatch: Any
 ) -> None:
-    from konbit.maps.views import common
+    from konbit.maps.views import compare
 
-    monkeypatch.setitem(common.PAGE_ROWS, "connections", 1)
+    monkeypatch.setattr(compare, "PAGE_SIZE", 1)
     map, team, _other = make_map(world)
-    page = client_for(world.facilitator).get(f"/p/alpha/maps/{map.pk}/compare/").content.decode()
-    assert "The first 1 of 2 are shown" in page
+    client = client_for(world.facilitator)
+    page = client.get(f"/p/alpha/maps/{map.pk}/compare/").content.decode()
+    assert "Rows 1–1 of 2." in page and "Page 1 of 2" in page
+    second = client.get(f"/p/alpha/maps/{map.pk}/compare/", {"page": 2}).content.decode()
+    assert "Rows 2–2 of 2." in second
     # The API gives the whole comparison.
     _token, raw = api_token_create(user=world.mel, name="script")
     body = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(f"/api/v1/programs/alpha/maps/{map.pk}/comparison")

@@ -113,18 +113,20 @@ def comparison_for(
     perspectives: list[Any],
     chosen: list[int],
     threshold: float,
+    at_least: int | None = None,
     for_page: bool = False,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The comparison of the chosen perspectives (analysis.compare) and the labels of the elements it
     names, cached per map version, set of perspectives and threshold like the analysis (6 perspectives
     on a 10,000-element map take seconds to compare). ``for_page``: the page's copy, each list cut to
-    PAGE_ROWS with its full length under "counts"."""
+    PAGE_ROWS with its full length under "counts". ``at_least``: consensus as a number of perspectives
+    (the page's "drawn by at least 3 of 6"); when given, ``threshold`` is not used."""
     import hashlib
 
     from ..analysis import compare
 
     ids = ",".join(str(pk) for pk in sorted(chosen))
-    key = f"{ids}|{threshold:.3f}"
+    key = f"{ids}|{threshold:.3f}" if at_least is None else f"{ids}|n{at_least}"
     if len(key) > 140:  # many perspectives: a digest keeps the key within its column
         key = hashlib.sha256(key.encode()).hexdigest()
     full_key, page_key = f"compare|{key}", f"compare-page|{key}"
@@ -133,7 +135,9 @@ def comparison_for(
         return cached.result["comparison"], cached.result["labels"]
     gmap = selectors.to_gmap(access=access, map=map, perspective_ids=chosen)
     names = [p.name for p in perspectives if p.pk in chosen]
-    result = compare([c for c in gmap.connections if c.perspective], names, threshold=threshold)
+    result = compare(
+        [c for c in gmap.connections if c.perspective], names, threshold=threshold, at_least=at_least
+    )
     page = _page_copy(result)
     labels = {e.id: e.label for e in gmap.elements}
     stored = {}

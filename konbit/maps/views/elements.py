@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from konbit.core.access import access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
-from konbit.core.ids import is_id
 from konbit.core.roles import Action
 from konbit.core.selectors import history_for
 from konbit.core.services import ConflictError
@@ -17,7 +16,6 @@ from konbit.partners.selectors import organization_choices
 
 from .. import selectors, services
 from ..forms import ConnectionForm, ElementForm
-from ..merge import merge_candidates
 
 
 @program_view(Action.MAP_CHANGE)
@@ -195,31 +193,3 @@ def connection_delete(request: HttpRequest, program: str, pk: int, connection: i
     services.connection_delete(connection=instance, by=acting_user(request))
     messages.success(request, _("Connection moved to the trash."))
     return redirect("map_detail", program=access.program.slug, pk=map.pk)
-
-
-@program_view(Action.MAP_CHANGE)
-def element_merge(request: HttpRequest, program: str, pk: int) -> HttpResponse:
-    """Duplicates across perspectives (the same actor drawn by two partners), suggested by label
-    matching and merged only when a person confirms."""
-    access = access_for(request)
-    map = selectors.map_get(access=access, pk=pk)
-    if request.method == "POST":
-        keep_pk, merge_pk = request.POST.get("keep", ""), request.POST.get("merge", "")
-        if is_id(keep_pk) and is_id(merge_pk):
-            keep = selectors.element_get(access=access, map=map, pk=int(keep_pk))
-            merge = selectors.element_get(access=access, map=map, pk=int(merge_pk))
-            try:
-                moved = services.element_merge(access=access, keep=keep, merge=merge, by=acting_user(request))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(
-                    request,
-                    _("“%(merge)s” merged into “%(keep)s” (%(count)s connections moved).")
-                    % {"merge": merge.label, "keep": keep.label, "count": moved},
-                )
-        return redirect("element_merge", program=access.program.slug, pk=map.pk)
-    elements = list(
-        selectors.element_list(access=access, map=map).prefetch_related("perspectives").order_by("pk")
-    )
-    return render(request, "maps/element_merge.html", {"map": map, "candidates": merge_candidates(elements)})

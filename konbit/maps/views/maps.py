@@ -322,6 +322,7 @@ def map_compare_layer(request: HttpRequest, program: str, pk: int) -> JsonRespon
         perspectives=perspectives,
         chosen=chosen,
         threshold=threshold / total if total else 1.0,
+        at_least=threshold,
     )
     return JsonResponse(
         {
@@ -330,7 +331,7 @@ def map_compare_layer(request: HttpRequest, program: str, pk: int) -> JsonRespon
             "threshold": threshold,
             "connections": len(result.get("connections", [])),
             "consensus": [
-                [row["from"], row["to"], row["directed"], round(row["agreement"] * total)]
+                [row["from"], row["to"], row["directed"], row.get("count", round(row["agreement"] * total))]
                 for row in result.get("consensus", [])
             ],
             "blind_spots": [
@@ -493,6 +494,32 @@ def map_analysis_exact(request: HttpRequest, program: str, pk: int) -> HttpRespo
     return redirect("job_detail", program=access.program.slug, pk=job.pk)
 
 
+# Feedback loops shown on the analysis page (the page says how many more the analysis lists).
+PAGE_LOOPS = 100
+
+
+def _loops_for_page(loops: dict[str, Any]) -> dict[str, Any]:
+    """The loop search's result with every key the page reads: a result cached before loops had
+    counts by polarity and stated bounds (loops of up to 6, 500 listed, a 2-second search) gets them."""
+    items = loops.get("items") or []
+    counts = loops.get("counts")
+    if counts is None:
+        counts = {"reinforcing": 0, "balancing": 0, "unknown": 0}
+        for item in items:
+            counts[item.get("sign", "unknown")] = counts.get(item.get("sign", "unknown"), 0) + 1
+    return {
+        "count": loops.get("count", len(items)),
+        "counts": counts,
+        "listed": loops.get("listed", len(items)),
+        "stopped_by": loops.get("stopped_by", "time" if loops.get("truncated") else None),
+        "max_length": loops.get("max_length", 6),
+        "max_loops": loops.get("max_loops", 500),
+        "max_counted": loops.get("max_counted", 500),
+        "time_budget": loops.get("time_budget", 2.0),
+        "items": items[:PAGE_LOOPS],
+    }
+
+
 @program_view(Action.MAP_ANALYSE)
 def map_analysis(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
@@ -534,7 +561,8 @@ def map_analysis(request: HttpRequest, program: str, pk: int) -> HttpResponse:
             "exact_job": exact_job,
             "summary": result.get("map", {}),
             "top": top,
-            "loops": result.get("loops", {}),
+            "loops": _loops_for_page(result.get("loops") or {}),
+            "named_loops": selectors.named_loop_list(access=access, map=map),
             "gaps": result.get("gaps", {}),
             "suggestions": result.get("suggestions", []),
             "labels": labels,

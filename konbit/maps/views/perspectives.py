@@ -7,14 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from konbit.core.access import access_for, acting_user, program_view
-from konbit.core.ids import parse_ids
 from konbit.core.roles import Action
 from konbit.core.services import tenant_record_update
 from konbit.partners.selectors import organization_choices
 
 from .. import selectors, services
 from ..forms import PerspectiveForm, TieFormSet
-from .common import comparison_for
 
 
 @program_view(Action.PERSPECTIVE_EDIT)
@@ -77,44 +75,4 @@ def perspective_edit(request: HttpRequest, program: str, pk: int, perspective: i
         return redirect("perspective_edit", program=access.program.slug, pk=map.pk, perspective=instance.pk)
     return render(
         request, "maps/perspective_edit.html", {"map": map, "perspective": instance, "formset": formset}
-    )
-
-
-@program_view(Action.MAP_ANALYSE)
-def map_compare(request: HttpRequest, program: str, pk: int) -> HttpResponse:
-    """Where the perspectives agree, where only one sees a tie, where they disagree."""
-    access = access_for(request)
-    map = selectors.map_get(access=access, pk=pk)
-    perspectives = list(selectors.perspective_list(access=access, map=map))
-    asked = set(parse_ids(request.GET.getlist("perspective")))
-    chosen = [p.pk for p in perspectives if not asked or p.pk in asked]
-    try:
-        threshold = min(1.0, max(0.0, float(request.GET.get("threshold", "0.5"))))
-    except ValueError:
-        threshold = 0.5
-    result, labels = comparison_for(
-        access=access, map=map, perspectives=perspectives, chosen=chosen, threshold=threshold, for_page=True
-    )
-    alignment = result.get("alignment", {})
-    heat = [
-        {
-            "name": a,
-            "cells": [
-                {"name": b, "value": alignment.get(a, {}).get(b)} for b in result.get("perspectives", [])
-            ],
-        }
-        for a in result.get("perspectives", [])
-    ]
-    return render(
-        request,
-        "maps/map_compare.html",
-        {
-            "map": map,
-            "perspectives": perspectives,
-            "chosen": chosen,
-            "threshold": threshold,
-            "result": result,
-            "labels": labels,
-            "heat": heat,
-        },
     )

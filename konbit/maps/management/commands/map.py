@@ -102,6 +102,7 @@ class Command(BaseCommand):
             self._print_json(result)
             return
         self._print_analysis(gmap, result, options["file"], max(options["top"], 0))
+        self._print_loops(gmap, result.get("loops") or {}, max(options["top"], 0))
 
     def _compare(self, gmap: GMap, options: dict[str, Any]) -> None:
         try:
@@ -164,6 +165,29 @@ class Command(BaseCommand):
             cells = "  ".join(f"{_fmt(element.get(c, '')):>11}" for c in columns)
             self.stdout.write(f"  {rank:>3}  {_label(element, labels)[:width]:<{width}}  {cells}")
 
+    def _print_loops(self, gmap: GMap, loops: dict[str, Any], top: int) -> None:
+        """The feedback loops: how many of each polarity, the bounds of the search in plain words, and
+        the first ``top`` loops."""
+        counts = loops.get("counts") or {}
+        count = loops.get("count", 0)
+        self.stdout.write("")
+        at_least = "at least " if loops.get("stopped_by") else ""
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(
+                f"Feedback loops: {at_least}{count} ({counts.get('reinforcing', 0)} reinforcing, "
+                f"{counts.get('balancing', 0)} balancing, {counts.get('unknown', 0)} unknown)"
+            )
+        )
+        for line in loop_bounds_text(loops):
+            self.stdout.write(f"  {line}")
+        labels = {e.id: e.label for e in gmap.elements}
+        items = loops.get("items") or []
+        for item in items[:top]:
+            path = " → ".join(labels.get(i, i) for i in item.get("elements", []))
+            self.stdout.write(f"  {item.get('sign', ''):<11}  {path}")
+        if len(items) > top:
+            self.stdout.write(f"  … and {len(items) - top} more listed (use --json for all, or --top N)")
+
     def _print_comparison(self, gmap: GMap, result: Any) -> None:
         if not isinstance(result, dict):
             self.stdout.write(str(result))
@@ -200,6 +224,28 @@ class Command(BaseCommand):
 
 
 # --- formatting helpers ----------------------------------------------------------------------------
+
+
+def loop_bounds_text(loops: dict[str, Any]) -> list[str]:
+    """The bounds of a loop search (analysis.loops.find_loops), in plain words."""
+    lines = [
+        f"Loops of up to {loops.get('max_length', '?')} elements are searched; longer loops are not listed."
+    ]
+    if loops.get("counts", {}).get("unknown"):
+        lines.append("A loop is unknown when a connection on it has no sign or an unknown sign (?).")
+    if loops.get("stopped_by") == "time":
+        lines.append(
+            f"The search stopped after {_fmt(loops.get('time_budget'))} s on this dense map: the count is "
+            "a lower bound and longer loops may be missing."
+        )
+    elif loops.get("stopped_by") == "count":
+        lines.append(
+            f"The search stopped after counting {loops.get('max_counted')} loops: there are more, and "
+            "longer loops may be missing."
+        )
+    if loops.get("listed", 0) < loops.get("count", 0):
+        lines.append(f"Only the {loops.get('listed')} shortest loops are listed; the others are counted.")
+    return lines
 
 
 def _jsonable(value: Any) -> Any:
