@@ -11,7 +11,7 @@ from django.http import Http404
 
 from konbit.core.access import Access
 
-from . import graph, named_loops
+from . import fields, graph, named_loops
 from .models import AnalysisResult, Connection, Element, ElementMerge, Map, MapView, Perspective, Snapshot
 
 
@@ -103,6 +103,20 @@ def connection_list(
 
 def connection_get(*, access: Access, map: Map, pk: int) -> Connection:
     return _get(connection_list(access=access, map=map), pk)
+
+
+def vocabulary(*, access: Access, map: Map, connections: bool = False) -> tuple[list[str], dict[str, str]]:
+    """The map's own vocabulary for its elements (or connections): the types in use, most used first,
+    and {custom field name: kind} (konbit.maps.fields.field_kinds) over what the user may see."""
+    qs: QuerySet[Any] = (
+        connection_list(access=access, map=map) if connections else element_list(access=access, map=map)
+    )
+    types = [
+        row["type"]
+        for row in qs.order_by().values("type").annotate(n=Count("pk")).order_by("-n", "type")
+        if row["type"]
+    ]
+    return types, fields.field_kinds(qs.order_by().values_list("attributes", flat=True))
 
 
 def snapshot_list(*, access: Access, map: Map) -> QuerySet[Snapshot]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/analysis/", maps.map_analysis, name="map_analysis"),
     path("<int:pk>/analysis/exact/", maps.map_analysis_exact, name="map_analysis_exact"),
     path("<int:pk>/compare/", compare.map_compare, name="map_compare"),
+    path("<int:pk>/compare/layer.json", maps.map_compare_layer, name="map_compare_layer"),
     path("<int:pk>/snapshots/", maps.snapshot_list, name="snapshot_list"),
     path("<int:pk>/export.<str:fmt>", io.map_export, name="map_export"),
     path("<int:pk>/perspectives/", perspectives.perspective_list, name="perspective_list"),

@@ -142,6 +142,9 @@ def test_the_map_page_offers_each_kumu_map_and_draws_only_its_elements_at_its_po
         "elem-price": (400.0, -120.0),
         "elem-policy": (620.0, 200.0),
     }
+    # A view changes where elements stand, not what the side panel tells of them.
+    full = {n[0]: n for n in whole["nodes"]}
+    assert all(n[:6] + n[8:] == full[n[0]][:6] + full[n[0]][8:] for n in data["nodes"])
     keys = [n[0] for n in data["nodes"]]
     assert sorted((keys[e[0]], keys[e[1]], e[2]) for e in data["edges"]) == [
         ("elem-coop", "elem-price", "mutual"),

@@ -23,8 +23,13 @@ def element_create(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
     perspectives = selectors.perspective_list(access=access, map=map)
+    types, field_kinds = selectors.vocabulary(access=access, map=map)
     form = ElementForm(
-        request.POST or None, organizations=organization_choices(access=access), perspectives=perspectives
+        request.POST or None,
+        organizations=organization_choices(access=access),
+        perspectives=perspectives,
+        types=types,
+        field_kinds=field_kinds,
     )
     if request.method == "POST" and form.is_valid():
         data = form.changed_data_dict()
@@ -46,11 +51,14 @@ def element_edit(request: HttpRequest, program: str, pk: int, element: int) -> H
     map = selectors.map_get(access=access, pk=pk)
     instance = selectors.element_get(access=access, map=map, pk=element)
     perspectives = selectors.perspective_list(access=access, map=map)
+    types, field_kinds = selectors.vocabulary(access=access, map=map)
     form = ElementForm(
         request.POST or None,
         instance=instance,
         organizations=organization_choices(access=access),
         perspectives=perspectives,
+        types=types,
+        field_kinds=field_kinds,
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -70,6 +78,8 @@ def element_edit(request: HttpRequest, program: str, pk: int, element: int) -> H
                 exc.current,
                 organizations=organization_choices(access=access),
                 perspectives=perspectives,
+                types=types,
+                field_kinds=field_kinds,
             )
         else:
             messages.success(request, _("Saved."))
@@ -108,11 +118,14 @@ def element_delete(request: HttpRequest, program: str, pk: int, element: int) ->
 def connection_create(request: HttpRequest, program: str, pk: int) -> HttpResponse:
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
+    types, field_kinds = selectors.vocabulary(access=access, map=map, connections=True)
     form = ConnectionForm(
         request.POST or None,
         elements=selectors.element_list(access=access, map=map).order_by("label"),
         perspectives=selectors.perspective_list(access=access, map=map),
         initial={"source": request.GET.get("source")},
+        types=types,
+        field_kinds=field_kinds,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,11 +145,14 @@ def connection_edit(request: HttpRequest, program: str, pk: int, connection: int
     access = access_for(request)
     map = selectors.map_get(access=access, pk=pk)
     instance = selectors.connection_get(access=access, map=map, pk=connection)
+    types, field_kinds = selectors.vocabulary(access=access, map=map, connections=True)
     form = ConnectionForm(
         request.POST or None,
         instance=instance,
         elements=selectors.element_list(access=access, map=map).order_by("label"),
         perspectives=selectors.perspective_list(access=access, map=map),
+        types=types,
+        field_kinds=field_kinds,
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -155,6 +171,8 @@ def connection_edit(request: HttpRequest, program: str, pk: int, connection: int
                 exc.current,
                 elements=selectors.element_list(access=access, map=map).order_by("label"),
                 perspectives=selectors.perspective_list(access=access, map=map),
+                types=types,
+                field_kinds=field_kinds,
             )
         else:
             messages.success(request, _("Saved."))

@@ -4,6 +4,7 @@ import csv
 import gzip
 import io
 import json
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -22,18 +23,25 @@ from konbit.core import selectors as core_selectors
 from konbit.core import services as core_services
 from konbit.core.access import Access, access_for, acting_user, program_view
 from konbit.core.forms import rebase_form
-from konbit.core.ids import is_id
+from konbit.core.ids import is_id, parse_ids
 from konbit.core.l10n import shipped
 from konbit.core.models import AuditAction
 from konbit.core.roles import Action
 from konbit.core.services import ConflictError, tenant_record_delete, tenant_record_update
 from konbit.core.tasks import kind_of
 
-from .. import selectors, services
+from .. import fields, selectors, services
 from ..forms import MapForm, SnapshotForm
 from ..models import Element, ElementKind, Map, MapView, MarketFunction
 from ..tasks import exact_betweenness
-from .common import analysis_for, analysis_or_job, analysis_scope, exact_params, perspective_ids_param
+from .common import (
+    analysis_for,
+    analysis_or_job,
+    analysis_scope,
+    comparison_for,
+    exact_params,
+    perspective_ids_param,
+)
 
 PAGE_SIZE = 100
 ID = 987654321  # a placeholder id, replaced by "{id}" in address templates
@@ -120,8 +128,47 @@ def map_detail(request: HttpRequest, program: str, pk: int) -> HttpResponse:
             "metrics_url": reverse("map_metrics", kwargs={"program": access.program.slug, "pk": map.pk})
             if access.can(Action.MAP_ANALYSE)
             else "",
+            "compare_url": reverse("map_compare_layer", kwargs={"program": access.program.slug, "pk": map.pk})
+            if access.can(Action.MAP_ANALYSE) and len(perspectives) >= 2
+            else "",
+            "view_text": _view_text(),
         },
     )
+
+
+def _view_text() -> dict[str, Any]:
+    """The map view's words, translated on the page (the script holds none)."""
+    return {
+        "kinds": {value: str(label) for value, label in ElementKind.choices},
+        "functions": {value: str(label) for value, label in MarketFunction.choices if value},
+        "none": _("none"),
+        "other": _("other values"),
+        "yes": _("yes"),
+        "no": _("no"),
+        "community": _("community"),
+        "signs_title": _("Connections by sign"),
+        "comparison_title": _("Comparison of the perspectives"),
+        "elements": _("%(count)s elements"),
+        "connections": _("%(count)s connections"),
+        "showing_elements": _("Showing %(shown)s of %(count)s elements"),
+        "showing_connections": _("%(shown)s of %(count)s connections"),
+        "signs": {"+": _("+ reinforces"), "-": _("− weakens"), "?": _("? unknown sign"), "": _("no sign")},
+        "degree": _("Connections"),
+        "degree_help": _("distinct elements it is connected to, as in the analysis"),
+        "no_match": _("No element matches."),
+        "more_matches": _("%(count)s more: type more letters."),
+        "error": _("The map could not be loaded (%(status)s). Reload the page to try again."),
+        "network_error": _("The server could not be reached. Check the connection and reload the page."),
+        "metrics_error": _("The analysis figures could not be loaded (%(status)s)."),
+        "compare_error": _("The comparison could not be loaded (%(status)s)."),
+        "save_error": _("The positions were not saved (%(status)s)."),
+        "saved": _("%(count)s positions saved."),
+        "consensus": _("Consensus: drawn by at least %(threshold)s of %(total)s perspectives"),
+        "blind_spots": _("Blind spots: drawn by one perspective only"),
+        "disagreements": _("Disagreements: + for some, − for others"),
+        "others": _("Other connections"),
+        "hide_show": _("Click to hide or show this group."),
+    }
 
 
 @program_view(Action.MAP_VIEW)
@@ -180,14 +227,27 @@ def _map_data(
     elements = list(
         selectors.element_list(access=access, map=map, perspective_ids=perspective_ids)
         .order_by("pk")
-        .values_list("pk", "key", "label", "kind", "function", "type", "tags", "x", "y", "organization_id")
+        .values_list(
+            "pk",
+            "key",
+            "label",
+            "kind",
+            "function",
+            "type",
+            "tags",
+            "x",
+            "y",
+            "organization_id",
+            "description",
+            "attributes",
+        )
     )
     shown_connection: Any = None
     if view is not None:
         shown, own, listed = selectors.view_shows(access=access, map=map, view=view)
         positions = view.positions
         elements = [
-            (*row[:7], *(positions.get(row[1]) or (None, None)), row[9])
+            (*row[:7], *(positions.get(row[1]) or (None, None)), *row[9:])
             for row in elements
             if row[1] in shown
         ]
@@ -233,9 +293,13 @@ def _map_data(
                 org,
                 element_perspectives.get(pk, []),
                 pk,
+                description,
+                attributes if isinstance(attributes, dict) and attributes else None,
             ]
-            for pk, key, label, kind, function, type_, tags, x, y, org in elements
+            for pk, key, label, kind, function, type_, tags, x, y, org, description, attributes in elements
         ],
+        # {custom field name: kind} of the elements (konbit.maps.fields), for colouring by a field.
+        "fields": fields.field_kinds(row[11] for row in elements),
         "edges": edges,
         # Address templates for the side panel; the map view replaces {id}.
         "partner_url": url_template("organization_detail", program=slug, pk=ID),
@@ -267,6 +331,53 @@ def map_metrics(request: HttpRequest, program: str, pk: int) -> JsonResponse:
                 name: [r.get(name) for r in rows]
                 for name in ("degree", "betweenness", "pagerank", "community")
             },
+        }
+    )
+
+
+@program_view(Action.MAP_ANALYSE)
+def map_compare_layer(request: HttpRequest, program: str, pk: int) -> JsonResponse:
+    """The comparison of the map's perspectives as layers for the map view (views.common.comparison_for):
+    ?perspective=<id>… (default: every perspective the user may see) and ?threshold=<number of
+    perspectives> for the consensus (default: at least half). Each row is [from key, to key, directed, …]:
+    consensus rows end with how many perspectives drew the connection, blind spots with the one
+    perspective that did, disagreements with {sign: [perspective names]}."""
+    access = access_for(request)
+    map = selectors.map_get(access=access, pk=pk)
+    perspectives = list(selectors.perspective_list(access=access, map=map))
+    asked = set(parse_ids(request.GET.getlist("perspective")))
+    chosen = [p.pk for p in perspectives if not asked or p.pk in asked]
+    total = len(chosen)
+    threshold = max(1, math.ceil(total / 2))
+    if request.GET.get("threshold", "").isdigit():
+        threshold = int(request.GET["threshold"])
+    threshold = min(max(threshold, 1), max(total, 1))
+    result, _labels = comparison_for(
+        access=access,
+        map=map,
+        perspectives=perspectives,
+        chosen=chosen,
+        threshold=threshold / total if total else 1.0,
+        at_least=threshold,
+    )
+    return JsonResponse(
+        {
+            "perspectives": result.get("perspectives", []),
+            "total": total,
+            "threshold": threshold,
+            "connections": len(result.get("connections", [])),
+            "consensus": [
+                [row["from"], row["to"], row["directed"], row.get("count", round(row["agreement"] * total))]
+                for row in result.get("consensus", [])
+            ],
+            "blind_spots": [
+                [row["from"], row["to"], row["directed"], row["perspective"]]
+                for row in result.get("blind_spots", [])
+            ],
+            "disagreements": [
+                [row["from"], row["to"], row["directed"], row["signs"]]
+                for row in result.get("disagreements", [])
+            ],
         }
     )
 
@@ -313,20 +424,36 @@ def map_table(request: HttpRequest, program: str, pk: int) -> HttpResponse:
         )
         metrics = {row["id"]: row for row in (result or {}).get("elements", [])}
         summary = (result or {}).get("map", {})
+    _types, field_kinds = selectors.vocabulary(access=access, map=map)
+    # A custom field filter: ?field=<name>&value=<words> (konbit.maps.fields.matches).
+    field_filter = request.GET.get("field", "")
+    field_filter = field_filter if field_filter in field_kinds else ""
+    field_value = request.GET.get("value", "")
     rows = []
     for element in selectors.element_list(access=access, map=map, perspective_ids=perspective_ids).order_by(
         "label"
     ):
         if query and query not in element.label.casefold():
             continue
-        rows.append({"element": element, **metrics.get(element.key, {})})
+        attributes = element.attributes if isinstance(element.attributes, dict) else {}
+        if field_filter and not fields.matches(attributes.get(field_filter), field_value):
+            continue
+        rows.append(
+            {
+                "element": element,
+                **metrics.get(element.key, {}),
+                "fields": [
+                    (name, fields.render(attributes.get(name), kind)) for name, kind in field_kinds.items()
+                ],
+            }
+        )
     sort = request.GET.get("sort", "label")
     field = sort.lstrip("-")
     if field in ELEMENT_SORTS and field != "label":
         rows.sort(key=lambda r: (r.get(field) is None, r.get(field) or 0), reverse=not sort.startswith("-"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     if request.GET.get("format") == "csv":
-        return _metrics_csv(access.program.slug, map.name, rows, request)
+        return _metrics_csv(access.program.slug, map.name, rows, request, list(field_kinds))
     return render(
         request,
         "maps/map_table.html",
@@ -339,6 +466,9 @@ def map_table(request: HttpRequest, program: str, pk: int) -> HttpResponse:
             "query": request.GET.get("q", ""),
             "perspectives": selectors.perspective_list(access=access, map=map),
             "chosen": perspective_ids or [],
+            "field_names": list(field_kinds),
+            "field_filter": field_filter,
+            "field_value": field_value,
         },
     )
 
@@ -349,7 +479,9 @@ def _csv_safe(value: Any) -> Any:
     return value
 
 
-def _metrics_csv(slug: str, name: str, rows: list[dict[str, Any]], request: HttpRequest) -> HttpResponse:
+def _metrics_csv(
+    slug: str, name: str, rows: list[dict[str, Any]], request: HttpRequest, field_names: list[str]
+) -> HttpResponse:
     columns = [
         "degree",
         "in_degree",
@@ -362,11 +494,16 @@ def _metrics_csv(slug: str, name: str, rows: list[dict[str, Any]], request: Http
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["label", "type", *columns])
+    writer.writerow(["label", "type", *columns, *(_csv_safe(f) for f in field_names)])
     for row in rows:
         element = row["element"]
         writer.writerow(
-            [_csv_safe(element.label), _csv_safe(element.type), *(row.get(c, "") for c in columns)]
+            [
+                _csv_safe(element.label),
+                _csv_safe(element.type),
+                *(row.get(c, "") for c in columns),
+                *(_csv_safe(value) for _name, value in row["fields"]),
+            ]
         )
     access = access_for(request)
     audit.record(
