@@ -19,7 +19,7 @@ an element into another points the loops at the element kept (`follow_merge`). N
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,7 +191,33 @@ def prune(extra: dict[str, Any], *, live: set[str]) -> dict[str, Any]:
     elements and connections, and labels of its elements) left out. ``extra`` itself is not changed."""
     if not any(set(members(loop)) - live for loop in raw_loops(extra)):
         return extra
-    pruned = dict(extra)
+    return _rewrite_members(
+        extra, lambda items: [item for item in items if (ref := _ref(item)) is None or ref in live]
+    )
+
+
+def follow_merge(extra: dict[str, Any], *, merged: str, kept: str) -> dict[str, Any] | None:
+    """``extra`` with the named loops' references to the element ``merged`` pointing at ``kept`` instead
+    (a member repeated by the merge kept once); None when no loop names ``merged``."""
+    if not any(merged in members(loop) for loop in raw_loops(extra)):
+        return None
+
+    def renamed(items: list[Any]) -> list[Any]:
+        result: list[Any] = []
+        for item in items:
+            if _ref(item) == merged:
+                item = _renamed(item, merged, kept)
+            if _ref(item) == kept and any(_ref(x) == kept for x in result):
+                continue
+            result.append(item)
+        return result
+
+    return _rewrite_members(extra, renamed)
+
+
+def _rewrite_members(extra: dict[str, Any], rewrite: Callable[[list[Any]], list[Any]]) -> dict[str, Any]:
+    """A copy of ``extra`` with each member list of each named loop replaced by ``rewrite(list)``."""
+    changed = dict(extra)
     for container in CONTAINERS:
         project = extra.get(container)
         if not isinstance(project, dict) or not isinstance(project.get("loops"), list):
@@ -200,34 +226,7 @@ def prune(extra: dict[str, Any], *, live: set[str]) -> dict[str, Any]:
         for loop in loops:
             if isinstance(loop, dict):
                 for items in _member_lists(loop):
-                    items[:] = [item for item in items if (ref := _ref(item)) is None or ref in live]
-        pruned[container] = {**project, "loops": loops}
-    return pruned
-
-
-def follow_merge(extra: dict[str, Any], *, merged: str, kept: str) -> dict[str, Any] | None:
-    """``extra`` with the named loops' references to the element ``merged`` pointing at ``kept`` instead
-    (a member repeated by the merge kept once); None when no loop names ``merged``."""
-    if not any(merged in members(loop) for loop in raw_loops(extra)):
-        return None
-    changed = dict(extra)
-    for container in CONTAINERS:
-        project = extra.get(container)
-        if not isinstance(project, dict) or not isinstance(project.get("loops"), list):
-            continue
-        loops = copy.deepcopy(project["loops"])
-        for loop in loops:
-            if not isinstance(loop, dict):
-                continue
-            for items in _member_lists(loop):
-                renamed: list[Any] = []
-                for item in items:
-                    if _ref(item) == merged:
-                        item = _renamed(item, merged, kept)
-                    if _ref(item) == kept and any(_ref(x) == kept for x in renamed):
-                        continue
-                    renamed.append(item)
-                items[:] = renamed
+                    items[:] = rewrite(items)
         changed[container] = {**project, "loops": loops}
     return changed
 
