@@ -205,7 +205,9 @@ class ElementForm(CustomFieldsForm):
 
 class ConnectionForm(CustomFieldsForm):
     # Free text: an imported type ("+-", "Lead firm supplies") is the map's own and saved as it is.
-    type = forms.CharField(label=_("Type"), max_length=30, required=False, initial=ConnectionType.COOPERATION)
+    type = forms.CharField(
+        label=_("Type"), max_length=100, required=False, initial=ConnectionType.COOPERATION
+    )
 
     class Meta:
         model = Connection

@@ -163,7 +163,7 @@ class Connection(TenantModel):
     target = models.ForeignKey(
         Element, on_delete=models.CASCADE, related_name="incoming", verbose_name=_("to")
     )
-    type = models.CharField(_("type"), max_length=30, blank=True, default=ConnectionType.CUSTOM)
+    type = models.CharField(_("type"), max_length=100, blank=True, default=ConnectionType.CUSTOM)
     direction = models.CharField(
         _("direction"), max_length=12, choices=Direction.choices, default=Direction.DIRECTED
     )

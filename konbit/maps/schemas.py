@@ -78,10 +78,9 @@ class ElementIn(Schema):
 class ConnectionIn(Schema):
     source_id: BodyId
     target_id: BodyId
-    type: str = Field(
-        "cooperation",
-        pattern="^(trade|service|finance|information|regulation|funding|membership|competition|cooperation|influence|causal|custom)$",
-    )
+    # The map's own vocabulary ("+-", "Lead firm supplies"…), as in the forms; Konbit's defaults are
+    # models.ConnectionType.
+    type: str = Field("cooperation", max_length=100, pattern=r"^[^\x00]*$")
     direction: str = Field("directed", pattern="^(directed|mutual|undirected)$")
     sign: str = Field("", pattern=r"^(|\+|-|\?)$")
     strength: FiniteFloat | None = Field(None, ge=0, le=1_000_000)

@@ -439,7 +439,7 @@ def map_import(*, access: Access, by: User, gmap: graph.GMap, name: str) -> Map:
                 key=c.id if c.id and len(c.id) <= 100 else new_key(),
                 source=by_id[c.source],
                 target=by_id[c.target],
-                type=c.type[:30],
+                type=c.type[:100],
                 direction=c.direction if c.direction in graph.DIRECTIONS else graph.DIRECTED,
                 sign=c.sign if c.sign in graph.SIGNS else graph.NO_SIGN,
                 strength=c.strength,

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from django.forms.models import model_to_dict
+from django.test import Client
 
 from conftest import World, client_for
+from konbit.core.services import api_token_create
 from konbit.maps import graph as g
 from konbit.maps import services
 from konbit.maps.forms import custom_field_name
@@ -50,7 +52,13 @@ def imported_map(world: World) -> Map:
         g.GConnection(
             source="a", target="b", type="+-", sign="?", strength=2.5, attributes=CONNECTION_FIELDS
         ),
-        g.GConnection(source="b", target="c", type="Lead firm supplies", sign="-", direction=g.UNDIRECTED),
+        g.GConnection(
+            source="b",
+            target="c",
+            type="Lead firm supplies inputs on credit to",  # longer than Konbit's own types
+            sign="-",
+            direction=g.UNDIRECTED,
+        ),
     ]
     access = access_of(world, world.facilitator)
     return services.map_import(
@@ -113,7 +121,9 @@ def test_the_forms_offer_the_maps_types_and_show_its_custom_fields(db: Any, worl
     html = client.get(f"/p/alpha/maps/{map.pk}/connections/{connection.pk}/").content.decode()
     # A free text type with the map's types and Konbit's defaults as suggestions.
     assert 'name="type" value="+-"' in html
-    assert '<option value="Lead firm supplies">' in html and '<option value="trade">' in html
+    assert (
+        '<option value="Lead firm supplies inputs on credit to">' in html and '<option value="trade">' in html
+    )
     form = edit_form(html)
     sent = form.data()
     assert sent[custom_field_name("Weight")] == ["3"]
@@ -185,3 +195,23 @@ def test_the_map_view_data_carries_descriptions_custom_fields_and_their_kinds(db
     assert nodes["c"][12] is None
     assert data["fields"]["Budget"] == "number" and data["fields"]["Active"] == "bool"
     assert data["fields"]["Notes"] == "text" and data["fields"]["Regions"] == "list"
+
+
+def test_the_api_takes_and_gives_the_maps_own_connection_types(db: Any, world: World) -> None:
+    """The API speaks the same open vocabulary as the forms: a polarity type or a long imported one is
+    stored and read back as sent, not refused for being outside Konbit's defaults."""
+    map = imported_map(world)
+    assert set(Connection.objects.filter(map=map).values_list("type", flat=True)) == {
+        "+-",
+        "Lead firm supplies inputs on credit to",
+    }
+    _token, raw = api_token_create(user=world.owner, name="vocabulary")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    a, c = (Element.objects.get(map=map, key=key).pk for key in ("a", "c"))
+    created = client.post(
+        f"/api/v1/programs/alpha/maps/{map.pk}/connections",
+        {"source_id": a, "target_id": c, "type": "-+", "sign": "-"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    assert Connection.objects.get(pk=created.json()["id"]).type == "-+"
