@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -44,6 +43,7 @@ from konbit.core.tabular.rows import (
     Rows,
     Validator,
     choice_lookup,
+    with_aliases,
 )
 from konbit.core.tabular.rows import RowReader as _Reader
 from konbit.core.tabular.rows import validate as rows_validate
@@ -145,10 +145,7 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "note": ("notes", "comment", "comments"),
     },
 }
-COLUMNS = {
-    kind: [replace(c, aliases=(*c.aliases, *_ALIASES[kind].get(c.name, ()))) for c in columns]
-    for kind, columns in COLUMNS.items()
-}
+COLUMNS = with_aliases(COLUMNS, _ALIASES)
 
 
 def _key(text: str) -> str:

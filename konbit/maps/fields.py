@@ -48,7 +48,7 @@ def field_kinds(rows: Iterable[Mapping[str, Any] | None]) -> dict[str, str]:
     return {name: (kinds.pop() if len(kinds) == 1 else TEXT) for name, kinds in sorted(seen.items())}
 
 
-def render(value: Any, kind: str = TEXT) -> str:
+def render(value: Any) -> str:
     """The text a form or a table shows for a stored value."""
     if value is None:
         return ""

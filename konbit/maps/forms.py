@@ -78,7 +78,7 @@ class CustomFieldsForm(VersionedForm):
         self.custom_kinds = dict(sorted(kinds.items()))
         self.custom_shown = {}
         for name, kind in self.custom_kinds.items():
-            shown = custom.render(stored.get(name), kind)
+            shown = custom.render(stored.get(name))
             self.custom_shown[name] = shown
             field: forms.Field
             if kind == custom.BOOL:
@@ -105,12 +105,7 @@ class CustomFieldsForm(VersionedForm):
         )
         self.fields["new_field_kind"] = forms.ChoiceField(
             label=_("Kind of the new field"),
-            choices=[
-                (custom.TEXT, _("text")),
-                (custom.NUMBER, _("number")),
-                (custom.BOOL, _("yes / no")),
-                (custom.LIST, _("list")),
-            ],
+            choices=[(kind, custom.kind_label(kind)) for kind in custom.KINDS],
             required=False,
         )
         self.fields["new_field_value"] = forms.CharField(label=_("Its value"), required=False)

@@ -15,6 +15,22 @@ DIRECTIONS = (DIRECTED, MUTUAL, UNDIRECTED)
 POSITIVE, NEGATIVE, NO_SIGN, UNKNOWN = "+", "-", "", "?"
 SIGNS = (POSITIVE, NEGATIVE, NO_SIGN, UNKNOWN)
 
+# How people write a sign in a cell or a field (case and surrounding spaces aside). Formats also read
+# causal-loop tokens (formats.base.polarity_token_sign) and numbers.
+SIGN_SPELLINGS: dict[str, str] = {
+    **dict.fromkeys(("+", "plus", "positive", "pos", "1", "+1"), POSITIVE),
+    **dict.fromkeys(("-", "\u2212", "\u2013", "minus", "negative", "neg", "-1"), NEGATIVE),
+    **dict.fromkeys(("", "0", "none", "n/a"), NO_SIGN),
+    **dict.fromkeys(
+        ("?", "unknown", "unsure", "not sure", "don't know", "?/+", "+/?", "-/?", "?/-"), UNKNOWN
+    ),
+}
+
+
+def spelled_sign(text: str) -> str | None:
+    """The sign a written value stands for ("Positive" → "+"); None when it is not one."""
+    return SIGN_SPELLINGS.get(text.strip().casefold())
+
 
 @dataclass
 class GElement:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
+
+from konbit.core.text import fold
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -14,9 +15,7 @@ _SPACE = re.compile(r"\s+")
 
 def normalize_name(name: str) -> str:
     """Ignore case, accents, spaces and punctuation: 'Koperativ  Kafé, Limbé' → 'koperativ kafe limbe'."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACE.sub(" ", _PUNCT.sub(" ", plain.casefold())).strip()
+    return _SPACE.sub(" ", _PUNCT.sub(" ", fold(name))).strip()
 
 
 def similar_names(

@@ -12,18 +12,17 @@ Pure functions, no Django: the map formats, which run without a database, use th
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from konbit.core.text import fold
 
 _SEPARATORS = str.maketrans({"_": " ", "-": " ", ".": " ", "\u00a0": " "})
 
 
 def header_key(text: str) -> str:
     """The form under which two header names are the same: "Élément_ID " → "element id"."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.translate(_SEPARATORS).split()).casefold()
+    return " ".join(fold(str(text)).translate(_SEPARATORS).split())
 
 
 @dataclass

@@ -72,7 +72,7 @@ def cell_text(value: object) -> str:
 def read_upload(*, name: str, data: bytes) -> Table:
     """Read a CSV or XLSX file (chosen by its extension, or by its content when it has none)."""
     if len(data) > MAX_BYTES:
-        raise ReadError(_("The file is larger than 10 MB. Split it into smaller files."))
+        raise ReadError(uploads.too_large(MAX_BYTES))
     if not data.strip():
         raise ReadError(_("The file is empty."))
     lower = name.casefold()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -128,9 +128,20 @@ def parse_date(text: str) -> datetime.date | None:
         return None
 
 
+def with_aliases(
+    columns: dict[str, list[Column]], aliases: dict[str, dict[str, tuple[str, ...]]]
+) -> dict[str, list[Column]]:
+    """Each kind's columns with the other header names people use for them added
+    ({kind: {column name: (alias, …)}})."""
+    return {
+        kind: [replace(c, aliases=(*c.aliases, *aliases.get(kind, {}).get(c.name, ()))) for c in cols]
+        for kind, cols in columns.items()
+    }
+
+
 def choice_key(text: str) -> str:
-    """'Lead firm', 'lead_firm' and 'LEAD-FIRM' are the same choice."""
-    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
+    """'Lead firm', 'lead_firm', 'LEAD-FIRM' (and 'Coopérative' / 'cooperative') are the same choice."""
+    return header_key(text)
 
 
 def choice_lookup(pairs: Iterable[tuple[str, StrOrPromise]]) -> dict[str, str]:

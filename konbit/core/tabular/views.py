@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from konbit.core import uploads
 from konbit.core.access import Access, access_for, acting_user
 
 from . import readers, store
@@ -59,9 +60,7 @@ class ImportPages:
     done: Callable[[Access, str, Plan], tuple[str, str]]
     store_prefix: str = ""
     preview_context: Callable[[Plan], dict[str, Any]] | None = None
-    background: Callable[[HttpRequest, Access, User, store.Pending, str, str], HttpResponse | None] | None = (
-        None
-    )
+    background: Background | None = None
 
     def specs(self) -> list[dict[str, object]]:
         return [
@@ -93,7 +92,7 @@ def upload_start(request: HttpRequest, pages: ImportPages) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size is not None and upload.size > readers.MAX_BYTES:
-            form.add_error("file", _("The file is larger than 10 MB. Split it into smaller files."))
+            form.add_error("file", uploads.too_large(readers.MAX_BYTES))
         else:
             try:
                 table = pages.read(

@@ -23,23 +23,24 @@ from dataclasses import dataclass
 
 import igraph as ig
 
-from konbit.maps.graph import DIRECTED, MUTUAL, NEGATIVE, NO_SIGN, POSITIVE, UNKNOWN, GElement, GMap
+from konbit.maps.graph import (
+    DIRECTED,
+    MUTUAL,
+    NEGATIVE,
+    NO_SIGN,
+    POSITIVE,
+    UNKNOWN,
+    GElement,
+    GMap,
+    spelled_sign,
+)
 
-_POSITIVE = {"+", "plus", "positive", "pos", "1", "+1"}
-_NEGATIVE = {"-", "\u2212", "minus", "negative", "neg", "-1"}
 _PLAIN_SIGNS = {POSITIVE, NEGATIVE, NO_SIGN, UNKNOWN}
 
 
 def normalise_sign(value: object) -> str:
     """ "+", "-", "?" or "" ("" for no sign and for anything that is not a recognised sign)."""
-    text = str(value if value is not None else "").strip().casefold()
-    if text in _POSITIVE:
-        return POSITIVE
-    if text in _NEGATIVE:
-        return NEGATIVE
-    if text == UNKNOWN:
-        return UNKNOWN
-    return NO_SIGN
+    return spelled_sign(str(value if value is not None else "")) or NO_SIGN
 
 
 def strength_of(value: object) -> float:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from konbit.core.text import fold
 from konbit.maps.graph import DIRECTED, MUTUAL, NEGATIVE, POSITIVE, UNDIRECTED, GConnection
 
 from .build import normalise_sign
@@ -235,5 +235,4 @@ def perspective_summary(result: dict[str, Any], name: str) -> dict[str, Any]:
 def search_key(text: str) -> str:
     """What a search compares: no case, no accents, no spaces or punctuation, so "trust in fin" finds
     "Trust in  finance" and "nord est" finds "Nord-Est"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed.casefold() if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in fold(text) if c.isalnum())

@@ -166,8 +166,6 @@ def load(
         filename = filename or os.fspath(source)
     columns = dict(columns or {})
     name = _canonical(format) if format else detect_format(data, filename, columns)
-    if any(columns.values()) and name not in TABLE_FORMATS and name not in _AUTO:
-        raise FormatError("Columns can be named only for tables: CSV, XLSX or a zip of CSV files.")
     return _read(name, data, columns)
 
 

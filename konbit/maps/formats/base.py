@@ -7,7 +7,6 @@ import csv
 import io
 import math
 import os
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from konbit.core import uploads
-from konbit.maps.graph import DIRECTED, DIRECTIONS, NEGATIVE, NO_SIGN, POSITIVE, UNKNOWN
+from konbit.core.text import fold
+from konbit.maps.graph import DIRECTED, DIRECTIONS, NEGATIVE, NO_SIGN, POSITIVE, UNKNOWN, spelled_sign
 
 # A file larger than this is refused before it is parsed. The rest of the limits (zip expansion,
 # shared strings, cells, XML elements, JSON values, parse time) are konbit.core.uploads', the same
@@ -161,11 +161,6 @@ def refused_as_format_error() -> Iterator[None]:
 
 # --- vocabularies -------------------------------------------------------------------------------
 
-_POSITIVE = {"+", "plus", "positive", "pos", "1", "+1"}
-_NEGATIVE = {"-", "\u2212", "\u2013", "minus", "negative", "neg", "-1"}
-_NO_SIGN = {"", "0", "none", "n/a"}
-_UNKNOWN = {"?", "unknown", "unsure", "not sure", "don't know", "?/+", "+/?", "-/?", "?/-"}
-
 
 def normalise_sign(value: Any) -> str | None:
     """ "+", "-", "" or "?" (unknown) for the spellings people use; None when the value is not a sign
@@ -177,16 +172,7 @@ def normalise_sign(value: Any) -> str | None:
     if isinstance(value, int | float):  # spreadsheets give 1, -1 and 0 as numbers
         signs: dict[float, str] = {1: POSITIVE, -1: NEGATIVE, 0: NO_SIGN}
         return signs.get(value) if math.isfinite(value) else None
-    text = str(value).strip().casefold()
-    if text in _POSITIVE:
-        return POSITIVE
-    if text in _NEGATIVE:
-        return NEGATIVE
-    if text in _NO_SIGN:
-        return NO_SIGN
-    if text in _UNKNOWN:
-        return UNKNOWN
-    return None
+    return spelled_sign(str(value))
 
 
 # Causal-loop polarity tokens: the change at the cause, then at the effect. Pairs of one style:
@@ -212,8 +198,7 @@ for _same, _opposite in POLARITY_STYLES:
 
 def polarity_key(value: Any) -> str:
     """A token as looked up: case, accents, spaces and the true minus sign (U+2212) set aside."""
-    text = unicodedata.normalize("NFKD", str(value)).replace("\u2212", "-")
-    return "".join(c for c in text if not unicodedata.combining(c) and not c.isspace()).casefold()
+    return "".join(c for c in fold(str(value)).replace("\u2212", "-") if not c.isspace())
 
 
 def polarity_token_sign(value: Any) -> str | None:

@@ -26,7 +26,6 @@ negated on reading and on writing.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from xml.etree import ElementTree as ET  # only to build and write XML; parsing goes through defusedxml
 
@@ -42,7 +41,6 @@ from .xmlbase import (
     EDGE_FIELDS,
     GEXF_NS,
     GEXF_VIZ_NS,
-    JSON_MARK,
     NODE_FIELDS,
     apply_node_values,
     apply_value,
@@ -50,6 +48,8 @@ from .xmlbase import (
     convert,
     custom_fields,
     ends_exist,
+    field_ids,
+    is_json_field_id,
     json_value,
     local,
     parse_xml,
@@ -58,8 +58,6 @@ from .xmlbase import (
     xml_text,
     xml_type_of,
 )
-
-_JSON_ID = re.compile(rf"[ne]{JSON_MARK}\d+")
 
 # --- GEXF ------------------------------------------------------------------------------------------
 
@@ -88,7 +86,7 @@ def read_gexf(data: bytes | str) -> tuple[GMap, list[Problem]]:
                 "name": attribute.get("title") or attribute.get("id", ""),
                 "type": attribute.get("type", "string"),
                 "default": (default[0].text or "") if default else None,
-                "json": _JSON_ID.fullmatch(attribute.get("id", "")) is not None,
+                "json": is_json_field_id(attribute.get("id", ""), ""),
             }
     default_type = (graph.get("defaultedgetype") or "undirected").casefold()
 
@@ -199,8 +197,8 @@ def write_gexf(gmap: GMap) -> bytes:
         ("e_description", "description", "string", None),
         ("e_tags", "tags", "string", None),
     ]
-    node_custom = _keyed(custom_fields([e.attributes for e in gmap.elements], NODE_FIELDS), "n")
-    edge_custom = _keyed(custom_fields([c.attributes for c in gmap.connections], EDGE_FIELDS), "e")
+    node_custom = field_ids(custom_fields([e.attributes for e in gmap.elements], NODE_FIELDS), "n", "")
+    edge_custom = field_ids(custom_fields([c.attributes for c in gmap.connections], EDGE_FIELDS), "e", "")
     for scope, fields, custom in (
         ("node", node_fields, node_custom),
         ("edge", edge_fields, edge_custom),
@@ -268,11 +266,3 @@ def write_gexf(gmap: GMap) -> bytes:
             [(k, c.attributes[n], t) for k, n, t in edge_custom if n in c.attributes],
         )
     return to_bytes(root)
-
-
-def _keyed(fields: list[tuple[str, str]], prefix: str) -> list[tuple[str, str, str]]:
-    """(attribute id, title, type) of custom fields; fields written as JSON text get a marked id."""
-    return [
-        (f"{prefix}{JSON_MARK}{i}" if field_type == JSON_MARK else f"{prefix}{i}", name, field_type)
-        for i, (name, field_type) in enumerate(fields)
-    ]

@@ -32,7 +32,6 @@ and SVG): a file's x and y are read as they are.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from xml.etree import ElementTree as ET  # only to build and write XML; parsing goes through defusedxml
 
@@ -47,7 +46,6 @@ from .base import (
 from .xmlbase import (
     EDGE_FIELDS,
     GRAPHML_NS,
-    JSON_MARK,
     MIRROR,
     NODE_FIELDS,
     apply_node_values,
@@ -56,6 +54,8 @@ from .xmlbase import (
     convert,
     custom_fields,
     ends_exist,
+    field_ids,
+    is_json_field_id,
     json_value,
     local,
     parse_xml,
@@ -64,8 +64,6 @@ from .xmlbase import (
     xml_text,
     xml_type_of,
 )
-
-_JSON_KEY = re.compile(rf"[ne]_{JSON_MARK}_\d+")
 
 # --- GraphML ---------------------------------------------------------------------------------------
 
@@ -87,7 +85,7 @@ def read_graphml(data: bytes | str) -> tuple[GMap, list[Problem]]:
             "type": key.get("attr.type", "string"),
             "default": default[0].text or "" if default else None,
             "yfiles": key.get("yfiles.type") is not None,
-            "json": _JSON_KEY.fullmatch(key_id) is not None,
+            "json": is_json_field_id(key_id, "_"),
         }
     graphs = children(root, "graph")
     if not graphs:
@@ -225,8 +223,8 @@ def write_graphml(gmap: GMap) -> bytes:
     mirrored = directed and any(c.direction != DIRECTED for c in gmap.connections)
     if mirrored:
         edge_keys.append(("e_mirror", MIRROR, "boolean", None))
-    node_custom = _keyed(custom_fields([e.attributes for e in gmap.elements], NODE_FIELDS), "n")
-    edge_custom = _keyed(custom_fields([c.attributes for c in gmap.connections], EDGE_FIELDS), "e")
+    node_custom = field_ids(custom_fields([e.attributes for e in gmap.elements], NODE_FIELDS), "n", "_")
+    edge_custom = field_ids(custom_fields([c.attributes for c in gmap.connections], EDGE_FIELDS), "e", "_")
     edge_label = any("label" in c.attributes for c in gmap.connections)
     key_specs: list[tuple[str, str, str, str, str | None]] = [("g_name", "graph", "name", "string", None)]
     key_specs += [(k, "node", n, t, d) for k, n, t, d in node_keys]
@@ -298,11 +296,3 @@ def write_graphml(gmap: GMap) -> bytes:
             if mirror:
                 data(edge, "e_mirror", True, "boolean")
     return to_bytes(root)
-
-
-def _keyed(fields: list[tuple[str, str]], prefix: str) -> list[tuple[str, str, str]]:
-    """(key id, name, type) of custom fields; fields written as JSON text get a marked id."""
-    return [
-        (f"{prefix}_{JSON_MARK}_{i}" if field_type == JSON_MARK else f"{prefix}_{i}", name, field_type)
-        for i, (name, field_type) in enumerate(fields)
-    ]

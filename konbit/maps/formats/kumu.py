@@ -181,16 +181,10 @@ def element_konbit_fields(element: GElement) -> dict[str, Any]:
 _STYLE_OF = {token: pair for pair in POLARITY_STYLES for token in pair}
 
 
-def sign_of_connection_type(type_: str) -> str | None:
-    """The sign ("+", "-" or "?") a polarity token used as a connection type stands for ("++", "+-",
-    "opposite"…; case and surrounding spaces ignored); None when the type is not a polarity token."""
-    return polarity_token_sign(type_)
-
-
 def connection_type_for_sign(conn: GConnection) -> str:
     """The connection type to write: the type as it is, unless it is a polarity token that no longer
     matches the connection's sign, which is then written as the matching token of the same style."""
-    carried = sign_of_connection_type(conn.type)
+    carried = polarity_token_sign(conn.type)
     if carried is None or conn.sign == NO_SIGN or carried == conn.sign:
         return conn.type
     if conn.sign == UNKNOWN:
@@ -208,7 +202,7 @@ def connection_type_for_sign(conn: GConnection) -> str:
 
 def take_connection_konbit_fields(conn: GConnection, row: int, problems: list[Problem]) -> None:
     attrs = conn.attributes
-    carried = sign_of_connection_type(conn.type)
+    carried = polarity_token_sign(conn.type)
     if carried is not None and conn.sign == NO_SIGN:
         conn.sign = carried  # the type stays as written; an explicit konbit:sign below wins
     if KONBIT_SIGN in attrs:
@@ -242,7 +236,7 @@ def connection_konbit_fields(conn: GConnection) -> dict[str, Any]:
     connection_type_for_sign), the sign travels in the type, and ``konbit:sign`` is only written (empty)
     when the connection has no sign, as the type alone would read as one."""
     fields: dict[str, Any] = {}
-    if sign_of_connection_type(conn.type) is not None:
+    if polarity_token_sign(conn.type) is not None:
         if conn.sign == NO_SIGN:
             fields[KONBIT_SIGN] = NO_SIGN
     elif conn.sign != NO_SIGN:

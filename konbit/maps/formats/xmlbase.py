@@ -17,6 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from konbit.core import uploads
+from konbit.core.numbers import refuse_json_constant
 from konbit.maps.graph import GConnection, GElement
 
 from .base import (
@@ -221,6 +222,21 @@ def value_type(values: list[Any]) -> str:
     return JSON_MARK
 
 
+def field_ids(fields: list[tuple[str, str]], prefix: str, sep: str) -> list[tuple[str, str, str]]:
+    """(id, name, type) of custom fields, numbered in order ("n_0" in GraphML with sep "_", "n0" in
+    GEXF with sep ""); a field written as JSON text gets a marked id ("n_json_1", "njson1")."""
+    ids = []
+    for i, (name, field_type) in enumerate(fields):
+        marked = f"{prefix}{sep}{JSON_MARK}{sep}{i}" if field_type == JSON_MARK else f"{prefix}{sep}{i}"
+        ids.append((marked, name, field_type))
+    return ids
+
+
+def is_json_field_id(field_id: str, sep: str) -> bool:
+    """Whether an id written by `field_ids` marks a field whose values are JSON text."""
+    return re.fullmatch(rf"[ne]{re.escape(sep)}{JSON_MARK}{re.escape(sep)}\d+", field_id) is not None
+
+
 def custom_fields(items: list[dict[str, Any]], reserved: tuple[str, ...]) -> list[tuple[str, str]]:
     """(name, type) of the custom fields, first-seen order; names that clash with a field are left out.
     The type is an XML type, or JSON_MARK for a field written as JSON text."""
@@ -247,13 +263,9 @@ def typed_text(value: Any, xml_type: str) -> str:
 def json_value(text: str) -> Any:
     """A value written as JSON text (a custom field of mixed types); the text itself if it is not JSON."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=refuse_json_constant)
     except (ValueError, RecursionError):
         return text
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(name)  # NaN and Infinity: not storable
 
 
 def to_bytes(root: Any) -> bytes:

@@ -36,7 +36,7 @@ def test_a_fields_kind_comes_from_all_its_values_on_the_map() -> None:
     ],
 )
 def test_what_a_form_shows_reads_back_as_the_same_value(value: object, kind: str) -> None:
-    shown = fields.render(value, kind)
+    shown = fields.render(value)
     assert fields.parse(shown, kind) == value
     assert type(fields.parse(shown, kind)) is type(value)
 

@@ -442,9 +442,7 @@ def map_table(request: HttpRequest, program: str, pk: int) -> HttpResponse:
             {
                 "element": element,
                 **metrics.get(element.key, {}),
-                "fields": [
-                    (name, fields.render(attributes.get(name), kind)) for name, kind in field_kinds.items()
-                ],
+                "fields": [(name, fields.render(attributes.get(name))) for name, kind in field_kinds.items()],
             }
         )
     sort = request.GET.get("sort", "label")

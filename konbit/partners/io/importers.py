@@ -12,7 +12,6 @@ import datetime
 import hashlib
 import json
 from collections.abc import Container, Iterable
-from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -40,6 +39,7 @@ from konbit.core.tabular.rows import (
     Validator,
     choice_key,
     choice_lookup,
+    with_aliases,
 )
 from konbit.core.tabular.rows import validate as rows_validate
 
@@ -171,10 +171,7 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "ref": ("reference", "id"),
     },
 }
-COLUMNS = {
-    kind: [replace(c, aliases=(*c.aliases, *_ALIASES[kind].get(c.name, ()))) for c in columns]
-    for kind, columns in COLUMNS.items()
-}
+COLUMNS = with_aliases(COLUMNS, _ALIASES)
 
 
 # --- cells ----------------------------------------------------------------------------------------
