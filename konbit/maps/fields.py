@@ -65,6 +65,20 @@ def render(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def display(value: Any) -> str:
+    """What a page shows a reader for a stored value, in the reader's language ("oui", "1 250,5");
+    `render` is what a form holds and an export writes."""
+    from django.utils.translation import gettext
+
+    from konbit.core.l10n import number
+
+    if isinstance(value, bool):
+        return gettext(YES) if value else gettext(NO)
+    if isinstance(value, int | float) and math.isfinite(value):
+        return number(value, decimals=6)
+    return render(value)
+
+
 def parse(text: str, kind: str) -> Any:
     """The value to store for text typed in a field of this kind. Raises ValueError when it does not
     read as that kind (a number field holding words)."""

@@ -38,8 +38,10 @@ def type_suggestions(in_use: list[str], defaults: list[tuple[str, str]]) -> list
     """The map's types in use first (as written), then Konbit's defaults not already there."""
     seen: set[str] = set()
     suggestions = []
-    # A type in use may be one of Konbit's own labels stored in English: shown in the reader's language.
-    for value, label in [(t, shipped(t)) for t in in_use] + defaults:
+    # A type in use may be one of Konbit's own codes ("trade") or labels stored in English: either is
+    # shown in the reader's language.
+    labels = dict(defaults)
+    for value, label in [(t, labels.get(t) or shipped(t)) for t in in_use] + defaults:
         if value and value not in seen:
             seen.add(value)
             suggestions.append((value, label))
@@ -173,6 +175,8 @@ class ElementForm(CustomFieldsForm):
         model = Element
         fields = ["label", "kind", "type", "function", "organization", "tags", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        # "Kind" and "type" are one word in French ("type"): the kind is said as what it chooses.
+        labels = {"kind": _("Actor or factor")}
 
     def __init__(
         self,
@@ -234,7 +238,7 @@ class ConnectionForm(CustomFieldsForm):
         self.fields["perspective"].queryset = perspectives  # type: ignore[attr-defined]
         self.fields["strength"].widget.attrs.update({"min": 0, "step": "any"})
         self.fields["type"].widget = SuggestionsInput(
-            type_suggestions(types or [], connection_type_defaults()), attrs={"maxlength": 30}
+            type_suggestions(types or [], connection_type_defaults()), attrs={"maxlength": 100}
         )
         self.add_custom_fields(field_kinds or {})
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from konbit.core.l10n import shipped
 from konbit.core.models import Program, TenantModel
 
 from . import graph
@@ -34,6 +35,14 @@ class ConnectionType(models.TextChoices):
     INFLUENCE = "influence", _("Influence")
     CAUSAL = "causal", _("Causal")
     CUSTOM = "custom", _("Other")
+
+
+def connection_type_label(value: str) -> str:
+    """A connection type as a reader sees it: Konbit's own code ("trade") by its label in the reader's
+    language, anything else (the map's own vocabulary, "+-") as written."""
+    if value in ConnectionType.values:
+        return str(ConnectionType(value).label)
+    return shipped(value)
 
 
 class Direction(models.TextChoices):
@@ -190,6 +199,10 @@ class Connection(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target}"
+
+    @property
+    def type_label(self) -> str:
+        return connection_type_label(self.type)
 
 
 class MapView(TenantModel):

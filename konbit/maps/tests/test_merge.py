@@ -121,7 +121,7 @@ def duplicates(world: World) -> dict[str, Any]:
             "type": "Coop",
             "description": "Coffee growers of Limbé",
             "organization": world.partner_org,
-            "attributes": {"members": "95", "ward": "3"},
+            "attributes": {"members": "95", "ward": "3", "certified": True},
         },
         perspectives=[farmers, traders, team],
     )
@@ -181,8 +181,13 @@ def test_the_merge_page_shows_both_elements_and_what_moves_and_only_a_post_merge
     assert "Merge these two elements?" in page
     assert "3 connections of “COOPERATIVE KAFE” move to “Coopérative Kafé”." in page
     assert "“Coopérative Kafé” joins these perspectives: Traders." in page
-    assert "Coffee growers of Limbé" in page and "Alpha Partner Cooperative" in page  # filled from the other
-    assert "ward" in page and "from the other" in page
+    assert "Coffee growers of Limbé" in page and "Alpha Partner Cooperative" in page
+    # Filled from the other: description, organisation and the two custom fields the kept one lacks,
+    # shown as a reader reads them (a yes/no field as "yes", never Python's "True").
+    assert page.count('<small class="badge">from the other</small>') == 4
+    assert '<td data-label="After the merge">3 <small class="badge">from the other</small>' in page
+    assert '<td data-label="After the merge">yes <small class="badge">from the other</small>' in page
+    assert "True" not in page
     assert f"/elements/{dup.pk}/merge/{keep.pk}/" in page  # keep the other one instead
     # An old-style post of the pair to the list page only leads to this page.
     old = client.post(f"/p/alpha/maps/{map.pk}/elements/merge/", {"keep": keep.pk, "merge": dup.pk})
@@ -194,7 +199,8 @@ def test_the_merge_page_shows_both_elements_and_what_moves_and_only_a_post_merge
     assert not Element.objects.filter(pk=dup.pk).exists()
     kept = Element.objects.get(pk=keep.pk)
     assert kept.type == "Cooperative" and kept.description == "Coffee growers of Limbé"  # its own value wins
-    assert kept.attributes == {"members": "120", "ward": "3"} and kept.organization == world.partner_org
+    assert kept.attributes == {"members": "120", "ward": "3", "certified": True}
+    assert kept.organization == world.partner_org
     assert Connection.objects.filter(source=keep, target=keep).count() == 1
     assert Connection.objects.filter(map=map).exclude(source=keep).exclude(target=keep).count() == 0
 

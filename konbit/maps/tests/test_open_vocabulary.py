@@ -5,6 +5,8 @@ would (tests/forms.py) — and what a person does change is stored as typed."""
 
 from __future__ import annotations
 
+import io
+from csv import DictReader
 from typing import Any
 
 import pytest
@@ -121,9 +123,8 @@ def test_the_forms_offer_the_maps_types_and_show_its_custom_fields(db: Any, worl
     html = client.get(f"/p/alpha/maps/{map.pk}/connections/{connection.pk}/").content.decode()
     # A free text type with the map's types and Konbit's defaults as suggestions.
     assert 'name="type" value="+-"' in html
-    assert (
-        '<option value="Lead firm supplies inputs on credit to">' in html and '<option value="trade">' in html
-    )
+    assert '<option value="Lead firm supplies inputs on credit to">' in html
+    assert '<option value="trade">Trade</option>' in html  # Konbit's own code, by its label
     form = edit_form(html)
     sent = form.data()
     assert sent[custom_field_name("Weight")] == ["3"]
@@ -183,8 +184,23 @@ def test_the_table_shows_custom_fields_as_columns_and_filters_by_one(db: Any, wo
     assert "Trust" in html and "Credit" not in html
     html = client.get(url, {"field": "Extra", "value": ""}).content.decode()  # any value
     assert "Credit" in html and "Prices" not in html
-    csv = client.get(url, {"format": "csv"}).content.decode().splitlines()
+    text = client.get(url, {"format": "csv"}).content.decode()
+    csv = text.splitlines()
     assert csv[0].endswith("Active,Budget,Closed,Extra,Nested,Notes,Nothing,Regions,Share,Tiny")
+    # The export keeps values as a form types them back ("yes", "0.35"); the page reads in French.
+    trust = next(row for row in DictReader(io.StringIO(text)) if row["label"].startswith("Trust"))
+    assert (trust["Active"], trust["Closed"], trust["Budget"], trust["Share"], trust["Tiny"]) == (
+        "yes",
+        "no",
+        "1200",
+        "0.35",
+        "1e-05",
+    )
+    client.cookies["django_language"] = "fr"
+    html = client.get(url).content.decode()
+    assert 'lang="fr"' in html
+    assert '<td data-label="Active">oui</td>' in html and '<td data-label="Closed">non</td>' in html
+    assert '<td data-label="Share">0,35</td>' in html and '<td data-label="Tiny">0,00001</td>' in html
 
 
 def test_the_map_view_data_carries_descriptions_custom_fields_and_their_kinds(db: Any, world: World) -> None:
@@ -215,3 +231,19 @@ def test_the_api_takes_and_gives_the_maps_own_connection_types(db: Any, world: W
     )
     assert created.status_code == 201, created.content
     assert Connection.objects.get(pk=created.json()["id"]).type == "-+"
+
+
+def test_konbits_own_connection_codes_read_in_the_readers_language(db: Any, world: World) -> None:
+    """A connection stored with one of Konbit's codes ("trade") is shown by its label, in French too;
+    the map's own types ("+-") are shown as written."""
+    map = imported_map(world)
+    trade = Connection.objects.filter(map=map).first()
+    assert trade is not None
+    Connection.objects.filter(pk=trade.pk).update(type="trade")
+    client = client_for(world.facilitator)
+    client.cookies["django_language"] = "fr"
+    html = client.get(f"/p/alpha/maps/{map.pk}/elements/{trade.source_id}/").content.decode()
+    assert "<small>Commerce" in html and "<small>trade" not in html
+    form = client.get(f"/p/alpha/maps/{map.pk}/connections/{trade.pk}/").content.decode()
+    assert 'name="type" value="trade"' in form  # the form keeps the stored code, so saving changes nothing
+    assert '<option value="trade">Commerce</option>' in form

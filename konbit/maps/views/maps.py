@@ -32,7 +32,7 @@ from konbit.core.tasks import kind_of
 
 from .. import fields, selectors, services
 from ..forms import MapForm, SnapshotForm
-from ..models import Element, ElementKind, Map, MapView, MarketFunction
+from ..models import Element, ElementKind, Map, MapView, MarketFunction, connection_type_label
 from ..tasks import exact_betweenness
 from .common import (
     analysis_for,
@@ -266,7 +266,15 @@ def _map_data(
         if element_id in index:
             element_perspectives.setdefault(element_id, []).append(p_index[perspective_id])
     edges = [
-        [index[s], index[t], direction, sign, shipped(type_), p_index.get(p, -1) if p else -1, strength]
+        [
+            index[s],
+            index[t],
+            direction,
+            sign,
+            connection_type_label(type_),
+            p_index.get(p, -1) if p else -1,
+            strength,
+        ]
         for s, t, direction, sign, type_, p, strength, key in selectors.connection_list(
             access=access, map=map, perspective_ids=perspective_ids
         )
@@ -442,7 +450,7 @@ def map_table(request: HttpRequest, program: str, pk: int) -> HttpResponse:
             {
                 "element": element,
                 **metrics.get(element.key, {}),
-                "fields": [(name, fields.render(attributes.get(name))) for name, kind in field_kinds.items()],
+                "fields": [(name, attributes.get(name)) for name in field_kinds],
             }
         )
     sort = request.GET.get("sort", "label")
@@ -500,7 +508,7 @@ def _metrics_csv(
                 _csv_safe(element.label),
                 _csv_safe(element.type),
                 *(row.get(c, "") for c in columns),
-                *(_csv_safe(value) for _name, value in row["fields"]),
+                *(_csv_safe(fields.render(value)) for _name, value in row["fields"]),
             ]
         )
     access = access_for(request)
