@@ -51,9 +51,13 @@ def test_analysis_page_shows_loops_and_named_loops_at_375_and_1280(
             assert loops.locator("li").count() == 7
             assert loops.locator("li", has_text="Feeder road use").first.is_visible()
             assert page.locator("#named-loops article").count() == 2
-            if lang == "en":
-                assert "Loops of up to 8 elements are searched" in loops.inner_text()
-                assert "B1 Glut" in page.locator("#named-loops").inner_text()
+            assert page.locator("html").get_attribute("lang") == lang
+            bound = {
+                "en": "Loops of up to 8 elements are searched",
+                "fr": "Les boucles de 8 éléments au plus sont recherchées",
+            }[lang]
+            assert bound in loops.inner_text()
+            assert "B1 Glut" in page.locator("#named-loops").inner_text()
             m = page.evaluate(MEASURE, width)
             if m["scrollWidth"] > width or m["offending"]:
                 problems.append(f"{lang} {width}px: {m['scrollWidth']}px wide, {m['offending']}")

@@ -41,6 +41,12 @@ def test_columns_are_mapped_on_a_phone_then_the_map_imported(
         page.locator("input[name=name]").fill(f"Survey {lang}")
         page.locator("form.narrow-form button[type=submit]").first.click()
         page.wait_for_selector("select[name=column-from]")
+        assert page.locator("html").get_attribute("lang") == lang
+        asked = {
+            "en": "Konbit could not tell which column holds what.",
+            "fr": "Konbit n'a pas pu savoir quelle colonne contient quoi.",
+        }[lang]
+        assert asked in page.locator("main").inner_text()
         page.screenshot(path=str(shots / f"columns-{lang}.png"), full_page=True)
         assert _fits(page) <= WIDTH
         for field, column in [("from", "A col"), ("to", "B col"), ("sign", "how"), ("perspective", "who")]:

@@ -116,7 +116,8 @@ def test_map_view_colours_by_type_with_a_legend_searches_loosely_and_draws_the_c
     page.goto(f"{live_server.url}/p/alpha/maps/{map.pk}/")
     page.wait_for_selector("#mapview[data-first-render-ms]", state="attached", timeout=20000)
     status = page.locator("#map-status")
-    total = map.connections.count()
+    total = 44  # the team's 24, the farmers' 12 and the banks' 8
+    assert map.connections.count() == total
     expect(status).to_have_text(f"24 elements · {total} connections")
     # Coloured by the map's own types, each with its count; a click hides that group and the counts follow.
     expect(page.get_by_label("Colour by")).to_have_value("type")

@@ -49,3 +49,20 @@ def test_the_comparison_layer_counts_perspectives_as_a_count_made_here(db: Any, 
     page = client.get(f"/p/alpha/maps/{map.pk}/").content.decode()
     assert f'data-compare="/p/alpha/maps/{map.pk}/compare/layer.json"' in page
     assert 'id="map-compare"' in page
+
+
+def test_a_map_with_one_perspective_offers_no_comparison_layer(db: Any, world: World) -> None:
+    """One perspective has nothing to be compared with: the map page has no layer select and no
+    comparison address for the script to fetch."""
+    map = services.map_import(
+        access=access_of(world, world.facilitator),
+        by=world.facilitator,
+        gmap=g.GMap(
+            elements=[g.GElement(id="a", label="A"), g.GElement(id="b", label="B")],
+            connections=[g.GConnection(source="a", target="b", perspective="Team")],
+        ),
+        name="One view",
+    )
+    page = client_for(world.facilitator).get(f"/p/alpha/maps/{map.pk}/").content.decode()
+    assert 'data-compare=""' in page
+    assert 'id="map-compare"' not in page

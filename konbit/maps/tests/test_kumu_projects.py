@@ -127,7 +127,10 @@ def test_the_map_page_offers_each_kumu_map_and_draws_only_its_elements_at_its_po
     actors = MapView.objects.get(map=map, key="map-actors")
     client = client_for(world.facilitator)
     page = client.get(f"/p/alpha/maps/{map.pk}/").content.decode()
-    assert "All elements" in page and "Who trades" in page and "Market" in page
+    market = MapView.objects.get(map=map, name="Market")
+    assert '<option value="">All elements</option>' in page
+    assert f'<option value="{actors.pk}">{actors.name}</option>' in page
+    assert f'<option value="{market.pk}">Market</option>' in page
     chosen = client.get(f"/p/alpha/maps/{map.pk}/?view={actors.pk}").content.decode()
     assert f'data-src="/p/alpha/maps/{map.pk}/data.json?view={actors.pk}"' in chosen
     assert f'data-positions="/p/alpha/maps/{map.pk}/positions/?view={actors.pk}"' in chosen

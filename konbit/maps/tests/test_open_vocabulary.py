@@ -103,6 +103,7 @@ def test_every_map_form_saved_unchanged_keeps_imported_types_fields_and_signs(
     for url in urls:
         page = client.get(url)
         assert page.status_code == 200, url
+        assert f'<html lang="{language}"' in page.content.decode()
         form = edit_form(page.content.decode())
         answer = client.post(url, form.data())
         assert answer.status_code == 302, (url, answer.content.decode()[:2000])
